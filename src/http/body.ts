@@ -1,0 +1,82 @@
+import coBody from 'co-body'
+import type { Context } from 'koa'
+import typeIs from 'type-is'
+
+import { ApiError } from '../errors.ts'
+import type { Operation } from '../spec/operations.ts'
+import { QS_OPTIONS, type Values } from './parameters.ts'
+
+/** The largest body read; a larger one is refused (413) from its Content-Length, unread. */
+export const BODY_LIMIT_BYTES = 1024 * 1024
+
+const JSON_TYPE = 'application/json'
+const FORM_TYPE = 'application/x-www-form-urlencoded'
+
+/**
+ * The request body as an object of values, or undefined when there is none. Its media type
+ * must be one the spec lists for the operation.
+ */
+export async function readBody(ctx: Context, operation: Operation): Promise<Values | undefined> {
+  if (operation.bodyTypes.length === 0 || !typeIs.hasBody(ctx.req)) return undefined
+
+  const type = ctx.request.is(operation.bodyTypes)
+  if (!type) {
+    throw new ApiError(
+      415,
+      `Content-Type ${JSON.stringify(ctx.request.type || 'none')} is not accepted here: ` +
+        `send the body as ${operation.bodyTypes.join(' or ')}.`,
+    )
+  }
+
+  const body = await parseBody(ctx, type)
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError(
+      422,
+      'The request body must be an object of fields, flat or wrapped in "oauth_connection".',
+      [{ parameter: '(body)', in: 'body', message: 'must be an object' }],
+    )
+  }
+  return body as Values
+}
+
+async function parseBody(ctx: Context, type: string): Promise<unknown> {
+  try {
+    if (type === JSON_TYPE || type.endsWith('+json')) {
+      return await coBody.json(ctx.req, { limit: BODY_LIMIT_BYTES, strict: true })
+    }
+    if (type === FORM_TYPE) {
+      return await coBody.form(ctx.req, { limit: BODY_LIMIT_BYTES, queryString: QS_OPTIONS })
+    }
+  } catch (error) {
+    throw readingError(error, type)
+  }
+  throw new ApiError(415, `The server cannot read ${type} bodies: send ${JSON_TYPE}.`)
+}
+
+/**
+ * The parser's own message is never passed on: a JSON syntax error quotes the body, and the
+ * body may hold a client_secret.
+ */
+function readingError(error: unknown, type: string): ApiError {
+  const status = (error as { status?: number }).status
+
+  if (status === 413) {
+    return new ApiError(
+      413,
+      `The request body is over ${BODY_LIMIT_BYTES} bytes (1 MiB): send less.`,
+    )
+  }
+  if (status === 415) {
+    return new ApiError(
+      415,
+      'The body has a Content-Encoding the server cannot read: send it plain.',
+    )
+  }
+  if (type === JSON_TYPE) {
+    return new ApiError(
+      400,
+      'The request body is not valid JSON: check its quotes, commas and braces.',
+    )
+  }
+  return new ApiError(400, 'The request body could not be read: check that it is complete.')
+}

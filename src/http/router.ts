@@ -1,0 +1,102 @@
+import Router from '@koa/router'
+import type { Context } from 'koa'
+
+import { InvalidParametersError, type ParameterProblem } from '../errors.ts'
+import type { Fields } from '../oauth-connections/types.ts'
+import type { Operation } from '../spec/operations.ts'
+import { readBody } from './body.ts'
+import { gatherFields } from './fields.ts'
+import type { Handler } from './handlers.ts'
+import {
+  knownQueryNames,
+  parseQuery,
+  readPathParameters,
+  readQueryParameters,
+  rejectUnknown,
+  unknownNames,
+} from './parameters.ts'
+
+// Links are written relative to the host (RFC 8288 allows it), so that a missing or forged
+// Host header cannot break them and they stay right behind a proxy.
+const URL_BASE = 'http://mock.invalid'
+
+export interface RouterOptions {
+  /** Reject parameters the spec does not name, instead of ignoring them. */
+  strict: boolean
+}
+
+/** A route per operation of the spec, each handled by the handler of its operationId. */
+export function createApiRouter(
+  operations: Operation[],
+  handlers: Record<string, Handler>,
+  options: RouterOptions,
+): Router {
+  const router = new Router()
+
+  for (const operation of operations) {
+    const handler = handlers[operation.operationId]
+    if (!handler) throw new Error(`openapi.yaml: no handler for operation ${operation.operationId}`)
+
+    router.register(routerPath(operation.path), [operation.method], async (ctx: Context) => {
+      await answer(ctx, operation, handler, options)
+    })
+  }
+  return router
+}
+
+/** `/things/{id}` → `/things/:id`, the router's spelling. */
+export function routerPath(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1')
+}
+
+/**
+ * 1. read the path, the query and the body as the spec types them;
+ * 2. check all three against the spec and report every problem at once;
+ * 3. hand the values to the operation's handler and write its answer.
+ */
+async function answer(
+  ctx: Context,
+  operation: Operation,
+  handler: Handler,
+  options: RouterOptions,
+): Promise<void> {
+  const query = parseQuery(ctx.querystring)
+  const queryNames = knownQueryNames(operation)
+  if (options.strict) rejectUnknown(unknownNames(query, queryNames), 'query')
+
+  const path = readPathParameters(operation, ctx.params as Record<string, string>)
+  const values = readQueryParameters(operation, query)
+  const { fields, problems: fieldProblems } = await readFields(ctx, operation, query, options)
+  const problems = [...operation.checkPath(path), ...operation.checkQuery(values), ...fieldProblems]
+  if (problems.length > 0) throw new InvalidParametersError(problems)
+
+  const url = new URL(`${URL_BASE}${ctx.originalUrl}`)
+  const result = handler({
+    path: path as Record<string, string>,
+    query: values,
+    fields,
+    url,
+    queryNames,
+  })
+
+  ctx.status = result.status
+  ctx.body = result.body
+  if (result.headers) ctx.set(result.headers)
+}
+
+async function readFields(
+  ctx: Context,
+  operation: Operation,
+  query: Record<string, unknown>,
+  options: RouterOptions,
+): Promise<{ fields: Fields; problems: ParameterProblem[] }> {
+  if (!operation.fieldsParameter || !operation.checkFields) return { fields: {}, problems: [] }
+
+  const body = await readBody(ctx, operation)
+  const { fields, fromBody } = gatherFields(operation, query, body, options.strict)
+  const problems = operation.checkFields(fields).map((problem) => ({
+    ...problem,
+    in: fromBody.has(problem.parameter) ? problem.in : ('query' as const),
+  }))
+  return { fields, problems }
+}

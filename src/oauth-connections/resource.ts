@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto'
+
+import { NotFoundError } from '../errors.ts'
+import { Store } from '../store/store.ts'
+import { castFields, type CastFields } from './fields.ts'
+import { uniqueKey } from './key.ts'
+import { listPage, type ListPage } from './list.ts'
+import type { RecordShape } from './shape.ts'
+import { formatTime } from './times.ts'
+import type { DraftRecord, Fields, ListQuery, StoredRecord } from './types.ts'
+
+export type Clock = () => number
+
+const DECIMAL_ID = /^\d+$/
+
+/**
+ * The OauthConnections resource: what each operation does to the store. It speaks in records
+ * and typed errors, never in HTTP.
+ */
+export class OauthConnections {
+  readonly shape: RecordShape
+  readonly store: Store<StoredRecord>
+  readonly #now: Clock
+
+  constructor(shape: RecordShape, now: Clock = Date.now) {
+    this.shape = shape
+    this.store = new Store<StoredRecord>({ searchTextOf: (record) => this.#searchTextOf(record) })
+    this.#now = now
+  }
+
+  list(query: ListQuery): ListPage {
+    return listPage(this.store, query)
+  }
+
+  /** A record built from the defaults and the given fields; nothing is stored. */
+  build(given: Fields): DraftRecord {
+    return { ...this.#blank(), ...castFields(this.shape, given) } as DraftRecord
+  }
+
+  create(given: Fields): StoredRecord {
+    const fields = castFields(this.shape, given)
+    const now = formatTime(this.#now())
+    const id = this.store.nextId()
+
+    return this.store.insert({
+      ...this.#blank(),
+      ...fields,
+      id,
+      uuid: randomUUID(),
+      key: uniqueKey(fields.name as string | null, (key) => this.store.hasKey(key)),
+      created_at: orNow(fields.created_at, now),
+      updated_at: orNow(fields.updated_at, now),
+      user_updated_at: now,
+      ...routePaths(id),
+    } as StoredRecord)
+  }
+
+  /**
+   * Adds a record as a fixture gives it, keeping its id, uuid and times; times are rewritten
+   * in the one form responses use, and absent write-only fields become null.
+   */
+  restore(record: StoredRecord): StoredRecord {
+    const restored: Record<string, unknown> = { ...this.#blank(), ...record }
+
+    restored.uuid = record.uuid.toLowerCase()
+    for (const column of this.shape.timeColumns) {
+      const value = restored[column]
+      if (typeof value === 'string') restored[column] = formatTime(Date.parse(value))
+    }
+    return this.store.insert(restored as StoredRecord)
+  }
+
+  /** The live record named by an integer id or a uuid; anything else is not found. */
+  show(idOrUuid: string): StoredRecord {
+    const record = DECIMAL_ID.test(idOrUuid)
+      ? this.store.findById(Number(idOrUuid))
+      : this.store.findByUuid(idOrUuid.toLowerCase())
+
+    if (!record) {
+      throw new NotFoundError(
+        `No oauth_connection has the id or uuid ${JSON.stringify(idOrUuid)}: ` +
+          'list /api/v1/oauth_connections to see the ids that exist.',
+      )
+    }
+    return record
+  }
+
+  /** Changes only the fields given; updated_at moves unless it is given. */
+  update(idOrUuid: string, given: Fields): StoredRecord {
+    const record = this.show(idOrUuid)
+    const fields = castFields(this.shape, given)
+    const now = formatTime(this.#now())
+
+    return this.store.replace({
+      ...record,
+      ...fields,
+      created_at: orNow(fields.created_at, record.created_at),
+      updated_at: orNow(fields.updated_at, now),
+      user_updated_at: now,
+    } as StoredRecord)
+  }
+
+  /** Marks the record deleted and drops it from the store; the answer shows `deleted_at`. */
+  destroy(idOrUuid: string): StoredRecord {
+    const record = this.show(idOrUuid)
+
+    this.store.remove(record.id)
+    return { ...record, deleted_at: formatTime(this.#now()) }
+  }
+
+  /** Every column and field null, but the record's constant `type`. */
+  #blank(): DraftRecord {
+    const blank: Record<string, unknown> = { type: this.shape.type }
+
+    for (const column of this.shape.columns) blank[column] ??= null
+    for (const field of this.shape.fields.keys()) blank[field] ??= null
+    return blank as DraftRecord
+  }
+
+  #searchTextOf(record: StoredRecord): string {
+    return this.shape.searchable
+      .map((field) => record[field as keyof StoredRecord] ?? '')
+      .join('\u0000')
+      .toLowerCase()
+  }
+}
+
+/** The platform's own (non-API) paths of a record, as it reports them. */
+export function routePaths(
+  id: number,
+): Pick<StoredRecord, 'routes_show_path' | 'routes_edit_path'> {
+  return {
+    routes_show_path: `/oauth_connections/${id}`,
+    routes_edit_path: `/oauth_connections/${id}/edit`,
+  }
+}
+
+/** A blank created_at or updated_at means "not given": the server's time stands. */
+function orNow(value: CastFields[keyof CastFields], fallback: string): string {
+  return typeof value === 'string' ? value : fallback
+}

@@ -1,0 +1,39 @@
+import { DateTime, IANAZone } from 'luxon'
+import railsTimezone from 'rails-timezone'
+
+/** Which instant a date without a time stands for: its first or its last millisecond. */
+export type DayEdge = 'start' | 'end'
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+const SPACE_BEFORE_TIME = /^(\d{4}-\d{2}-\d{2}) /
+const SPACE_BEFORE_OFFSET = /\s+(Z|[+-]\d{2}(?::?\d{2})?)$/
+
+/**
+ * The IANA name of a zone given as an IANA name (`America/New_York`), a Rails name
+ * (`Eastern Time (US & Canada)`) or `UTC`; undefined when it names no zone.
+ */
+export function resolveZone(name: string): string | undefined {
+  if (IANAZone.isValidZone(name)) return name
+
+  return railsTimezone.from(name)
+}
+
+/**
+ * Milliseconds since the epoch for the platform's time formats: `2016-01-01 12:25:15 -0500`,
+ * the same without the offset (read in `zone`), a date alone (the start or end of that day in
+ * `zone`) and ISO 8601. Undefined when the text names no real instant (`2016-02-30`).
+ */
+export function parseTime(text: string, zone: string, edge: DayEdge = 'start'): number | undefined {
+  const trimmed = text.trim()
+  const iso = trimmed.replace(SPACE_BEFORE_TIME, '$1T').replace(SPACE_BEFORE_OFFSET, '$1')
+  const time = DateTime.fromISO(iso, { zone })
+
+  if (!time.isValid) return undefined
+  if (DATE_ONLY.test(trimmed) && edge === 'end') return time.endOf('day').toMillis()
+  return time.toMillis()
+}
+
+/** How responses write a time: ISO 8601 in UTC with milliseconds, as Rails renders JSON. */
+export function formatTime(milliseconds: number): string {
+  return new Date(milliseconds).toISOString()
+}

@@ -1,0 +1,170 @@
+// Records in memory, newest first, with the indexes a list needs: by id, by uuid, by key, and
+// one array ordered by (created_at, id) descending so that a date range is two binary
+// searches and a page is a slice. It knows nothing of HTTP or of the spec.
+
+/** What the store needs of a record; the rest of it is the resource's business. */
+export interface StorableRecord {
+  id: number
+  uuid: string
+  key: string
+  created_at: string
+}
+
+interface Entry<R> {
+  record: R
+  createdAt: number
+  searchText: string
+}
+
+export interface StoreOptions<R> {
+  /** Lower-cased text that `search` matches against; computed once per write. */
+  searchTextOf: (record: R) => string
+}
+
+export class Store<R extends StorableRecord> {
+  readonly #byId = new Map<number, Entry<R>>()
+  readonly #byUuid = new Map<string, Entry<R>>()
+  readonly #keys = new Set<string>()
+  readonly #ordered: Entry<R>[] = []
+  readonly #searchTextOf: (record: R) => string
+  #lastId = 0
+
+  constructor(options: StoreOptions<R>) {
+    this.#searchTextOf = options.searchTextOf
+  }
+
+  get size(): number {
+    return this.#byId.size
+  }
+
+  /** The next id; ids only grow, so a deleted record's id is never given again. */
+  nextId(): number {
+    this.#lastId += 1
+    return this.#lastId
+  }
+
+  hasKey(key: string): boolean {
+    return this.#keys.has(key)
+  }
+
+  /** Adds a record whose id, uuid and key are not taken; throws if one is. */
+  insert(record: R): R {
+    if (this.#byId.has(record.id)) throw new Error(`id ${record.id} is taken`)
+    if (this.#byUuid.has(record.uuid)) throw new Error(`uuid ${record.uuid} is taken`)
+    if (this.#keys.has(record.key)) throw new Error(`key ${record.key} is taken`)
+
+    this.#lastId = Math.max(this.#lastId, record.id)
+    this.#index(this.#entryOf(record))
+    return record
+  }
+
+  findById(id: number): R | undefined {
+    return this.#byId.get(id)?.record
+  }
+
+  findByUuid(uuid: string): R | undefined {
+    return this.#byUuid.get(uuid)?.record
+  }
+
+  /** Replaces the record of the same id; its id, uuid and key must not change. */
+  replace(record: R): R {
+    const old = this.#byId.get(record.id)
+    if (!old) throw new Error(`no record ${record.id} to replace`)
+
+    this.#unindex(old)
+    this.#index(this.#entryOf(record))
+    return record
+  }
+
+  remove(id: number): R | undefined {
+    const entry = this.#byId.get(id)
+    if (!entry) return undefined
+
+    this.#unindex(entry)
+    return entry.record
+  }
+
+  /**
+   * Records created within [from, to] (epoch milliseconds, either side open when undefined),
+   * newest first, whose search text contains `text` (already lower-cased) when given.
+   */
+  search(from?: number, to?: number, text?: string): R[] {
+    const start = to === undefined ? 0 : this.#firstAtOrBefore(to)
+    const end = from === undefined ? this.#ordered.length : this.#firstBefore(from)
+    const found: R[] = []
+
+    for (let index = start; index < end; index++) {
+      const entry = this.#ordered[index]
+      if (!text || entry.searchText.includes(text)) found.push(entry.record)
+    }
+    return found
+  }
+
+  /** Whether a stored record passes the same filters `search` applies. */
+  matches(record: R, from?: number, to?: number, text?: string): boolean {
+    const entry = this.#byId.get(record.id)
+    if (!entry) return false
+
+    const isAfterFrom = from === undefined || entry.createdAt >= from
+    const isBeforeTo = to === undefined || entry.createdAt <= to
+    return isAfterFrom && isBeforeTo && (!text || entry.searchText.includes(text))
+  }
+
+  /** Puts records in list order, newest first: the order `search` returns. */
+  sort(records: R[]): R[] {
+    return records
+      .map((record) => this.#byId.get(record.id) ?? this.#entryOf(record))
+      .sort(compareEntries)
+      .map((entry) => entry.record)
+  }
+
+  #entryOf(record: R): Entry<R> {
+    const createdAt = Date.parse(record.created_at)
+    return { record, createdAt, searchText: this.#searchTextOf(record) }
+  }
+
+  #index(entry: Entry<R>): void {
+    this.#byId.set(entry.record.id, entry)
+    this.#byUuid.set(entry.record.uuid, entry)
+    this.#keys.add(entry.record.key)
+    this.#ordered.splice(this.#positionOf(entry), 0, entry)
+  }
+
+  #unindex(entry: Entry<R>): void {
+    this.#byId.delete(entry.record.id)
+    this.#byUuid.delete(entry.record.uuid)
+    this.#keys.delete(entry.record.key)
+    this.#ordered.splice(this.#positionOf(entry), 1)
+  }
+
+  /** Where the entry stands, or would stand, in the ordered array. */
+  #positionOf(entry: Entry<R>): number {
+    return this.#lowerBound((other) => compareEntries(other, entry) < 0)
+  }
+
+  #firstAtOrBefore(time: number): number {
+    return this.#lowerBound((other) => other.createdAt > time)
+  }
+
+  #firstBefore(time: number): number {
+    return this.#lowerBound((other) => other.createdAt >= time)
+  }
+
+  /** The first index whose entry does not satisfy `isBefore`; the array is partitioned by it. */
+  #lowerBound(isBefore: (entry: Entry<R>) => boolean): number {
+    let low = 0
+    let high = this.#ordered.length
+
+    while (low < high) {
+      const middle = (low + high) >>> 1
+      if (isBefore(this.#ordered[middle])) low = middle + 1
+      else high = middle
+    }
+    return low
+  }
+}
+
+/** Newest first: created_at descending, then id descending. */
+function compareEntries<R extends StorableRecord>(a: Entry<R>, b: Entry<R>): number {
+  return b.createdAt - a.createdAt || b.record.id - a.record.id
+}
