@@ -1,8 +1,8 @@
 import type { Metadata } from '../oauth-connections/types.ts'
 
 /**
- * An RFC 8288 Link header, with host-relative targets, for a page of a list: first and last always, prev and next where
- * they exist. Each link is the request's own URL with `page` changed and only the operation's
+ * An RFC 8288 Link header for a page of a list: first and last always, prev and next where
+ * they exist, each target relative to the host. Each link is the request's own URL with `page` changed and only the operation's
  * own parameters kept, so that nothing else a client sent (a secret, say) is echoed back.
  */
 export function linkHeader(url: URL, metadata: Metadata, keep: ReadonlySet<string>): string {

@@ -1,3 +1,5 @@
+import type { OpenAPIV3_1 } from 'openapi-types'
+
 import {
   componentSchema,
   readDocument,
@@ -18,6 +20,11 @@ export interface Spec {
   properties(schemaName: string): Record<string, SchemaObject>
   /** A check against a component schema, compiled on first use and kept. */
   check(schemaName: string): Check
+  /**
+   * A check of a JSON response body against what the spec declares for that operation and
+   * status; undefined when the spec declares no such response.
+   */
+  checkResponse(operationId: string, status: number): Check | undefined
 }
 
 export function loadSpec(file?: string): Spec {
@@ -31,18 +38,40 @@ export function loadSpec(file?: string): Spec {
     operations: readOperations(document, validators),
     writeOnly,
     properties: (schemaName) => propertiesOf(document, schemaName),
-    check(schemaName) {
-      let check = checks.get(schemaName)
-      if (!check) {
-        check = validators.compile(
-          { $ref: `#/components/schemas/${schemaName}` } as SchemaObject,
-          'body',
-        )
-        checks.set(schemaName, check)
-      }
-      return check
+    check: (schemaName) =>
+      remember(checks, schemaName, () =>
+        validators.compile({ $ref: `#/components/schemas/${schemaName}` } as SchemaObject, 'body'),
+      ),
+    checkResponse(operationId, status) {
+      const schema = responseSchema(document, operationId, status)
+      if (!schema) return undefined
+      return remember(checks, `${operationId} ${status}`, () => validators.compile(schema, 'body'))
     },
   }
+}
+
+function remember(checks: Map<string, Check>, key: string, compile: () => Check): Check {
+  let check = checks.get(key)
+  if (!check) {
+    check = compile()
+    checks.set(key, check)
+  }
+  return check
+}
+
+function responseSchema(document: Document, operationId: string, status: number) {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item ?? {})) {
+      const candidate = operation as OpenAPIV3_1.OperationObject
+      if (candidate?.operationId !== operationId) continue
+
+      const declared = candidate.responses?.[String(status)]
+      if (!declared) return undefined
+      const response = resolve<OpenAPIV3_1.ResponseObject>(document, declared)
+      return response.content?.['application/json']?.schema as SchemaObject | undefined
+    }
+  }
+  throw new Error(`openapi.yaml has no operation ${operationId}`)
 }
 
 function findWriteOnly(document: Document): Set<string> {
