@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino'
 import { generateRecords } from './fixtures/generate.ts'
 import { DEFAULT_FIXTURES_FILE, loadFixtures } from './fixtures/load.ts'
 import { createApp } from './http/app.ts'
+import { createHttpServer } from './http/listen.ts'
 import type { Credentials } from './http/auth.ts'
 import { OauthConnections } from './oauth-connections/resource.ts'
 import { readRecordShape } from './oauth-connections/shape.ts'
@@ -73,7 +74,7 @@ export function createMockServer(overrides: Partial<MockConfig> = {}): MockServe
     logger,
     listen: () =>
       new Promise((resolve, reject) => {
-        server = app.listen(config.port, config.host)
+        server = createHttpServer(app).listen(config.port, config.host)
         server.once('error', reject)
         server.once('listening', () => resolve(urlOf(server!.address() as AddressInfo)))
       }),

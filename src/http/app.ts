@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 
 import type { OauthConnections } from '../oauth-connections/resource.ts'
 import type { Spec } from '../spec/spec.ts'
+import { ApiError } from '../errors.ts'
 import { basicAuth, type Credentials } from './auth.ts'
 import { errorEnvelope } from './envelope.ts'
 import { createHandlers } from './handlers.ts'
@@ -32,6 +33,7 @@ export function createApp(options: AppOptions): Koa {
   app.use(requestLog(options.logger))
   app.use(errorEnvelope(options.logger))
   app.use(securityHeaders)
+  app.use(limitUrlLength)
   if (options.auth) app.use(basicAuth(options.auth))
   app.use(router.routes())
   app.use(router.allowedMethods())
@@ -55,6 +57,16 @@ function requestLog(logger: Logger) {
     const ms = Math.round((performance.now() - started) * 10) / 10
     logger.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms }, 'request')
   }
+}
+
+/** Longer URLs than any real list needs are refused before anything parses them. */
+const MAX_URL_LENGTH = 8 * 1024
+
+async function limitUrlLength(ctx: Context, next: Next): Promise<void> {
+  if (ctx.originalUrl.length > MAX_URL_LENGTH) {
+    throw new ApiError(414, `The URL is over ${MAX_URL_LENGTH} characters: send fewer parameters.`)
+  }
+  await next()
 }
 
 async function securityHeaders(ctx: Context, next: Next): Promise<void> {
