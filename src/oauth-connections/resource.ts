@@ -12,6 +12,8 @@ import type { DraftRecord, Fields, ListQuery, StoredRecord } from './types.ts'
 export type Clock = () => number
 
 const DECIMAL_ID = /^\d+$/
+/** What formatTime writes; a time already in this form needs no parsing. */
+const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
 /**
  * The OauthConnections resource: what each operation does to the store. It speaks in records
@@ -21,20 +23,30 @@ export class OauthConnections {
   readonly shape: RecordShape
   readonly store: Store<StoredRecord>
   readonly #now: Clock
+  /** Every column and field null, but the record's constant `type`: what records start from. */
+  readonly #blank: DraftRecord
 
   constructor(shape: RecordShape, now: Clock = Date.now) {
     this.shape = shape
     this.store = new Store<StoredRecord>({ searchTextOf: (record) => this.#searchTextOf(record) })
     this.#now = now
+    // Built key by key, the blank record is a slow dictionary object in V8; a spread copy of it
+    // has fast properties, and so has every record copied from it (ten times faster).
+    this.#blank = Object.freeze({ ...blankRecord(shape) })
   }
 
   list(query: ListQuery): ListPage {
     return listPage(this.store, query)
   }
 
+  /** A fresh copy of the blank record: every column and field null but `type`. */
+  draft(): DraftRecord {
+    return { ...this.#blank }
+  }
+
   /** A record built from the defaults and the given fields; nothing is stored. */
   build(given: Fields): DraftRecord {
-    return { ...this.#blank(), ...castFields(this.shape, given) } as DraftRecord
+    return { ...this.#blank, ...castFields(this.shape, given) } as DraftRecord
   }
 
   create(given: Fields): StoredRecord {
@@ -43,7 +55,7 @@ export class OauthConnections {
     const id = this.store.nextId()
 
     return this.store.insert({
-      ...this.#blank(),
+      ...this.#blank,
       ...fields,
       id,
       uuid: randomUUID(),
@@ -60,14 +72,29 @@ export class OauthConnections {
    * in the one form responses use, and absent write-only fields become null.
    */
   restore(record: StoredRecord): StoredRecord {
-    const restored: Record<string, unknown> = { ...this.#blank(), ...record }
+    return this.store.insert(this.#normalize(record))
+  }
+
+  /**
+   * Restores many records at once, all or none, much faster than one by one. The records must
+   * be complete and already in the stored form (times as formatTime writes them, lower-case
+   * uuids): generated records are, and normalizing 100,000 of them would double the start.
+   */
+  restoreMany(records: StoredRecord[]): void {
+    this.store.insertMany(records)
+  }
+
+  #normalize(record: StoredRecord): StoredRecord {
+    const restored: Record<string, unknown> = { ...this.#blank, ...record }
 
     restored.uuid = record.uuid.toLowerCase()
     for (const column of this.shape.timeColumns) {
       const value = restored[column]
-      if (typeof value === 'string') restored[column] = formatTime(Date.parse(value))
+      if (typeof value === 'string' && !CANONICAL_TIME.test(value)) {
+        restored[column] = formatTime(Date.parse(value))
+      }
     }
-    return this.store.insert(restored as StoredRecord)
+    return restored as StoredRecord
   }
 
   /** The live record named by an integer id or a uuid; anything else is not found. */
@@ -108,21 +135,20 @@ export class OauthConnections {
     return { ...record, deleted_at: formatTime(this.#now()) }
   }
 
-  /** Every column and field null, but the record's constant `type`. */
-  #blank(): DraftRecord {
-    const blank: Record<string, unknown> = { type: this.shape.type }
-
-    for (const column of this.shape.columns) blank[column] ??= null
-    for (const field of this.shape.fields.keys()) blank[field] ??= null
-    return blank as DraftRecord
-  }
-
   #searchTextOf(record: StoredRecord): string {
     return this.shape.searchable
       .map((field) => record[field as keyof StoredRecord] ?? '')
       .join('\u0000')
       .toLowerCase()
   }
+}
+
+function blankRecord(shape: RecordShape): DraftRecord {
+  const blank: Record<string, unknown> = { type: shape.type }
+
+  for (const column of shape.columns) blank[column] ??= null
+  for (const field of shape.fields.keys()) blank[field] ??= null
+  return blank as DraftRecord
 }
 
 /** The platform's own (non-API) paths of a record, as it reports them. */
