@@ -17,33 +17,43 @@ export interface ListPage {
 export function listPage(store: Store<StoredRecord>, query: ListQuery): ListPage {
   const page = query.page ?? 1
   const perPage = query.per_page ?? 25
-  const matched = findMatches(store, query)
-  const first = (page - 1) * perPage
-
-  return {
-    records: matched.slice(first, first + perPage),
-    metadata: {
-      page,
-      per_page: perPage,
-      total_count: matched.length,
-      total_pages: Math.ceil(matched.length / perPage),
-    },
-  }
-}
-
-function findMatches(store: Store<StoredRecord>, query: ListQuery): StoredRecord[] {
   const zone = zoneOf(query.time_zone)
   const from = boundOf(query, 'created_at_from', zone, 'start')
   const to = boundOf(query, 'created_at_to', zone, 'end')
   const text = query.fulltext ? query.fulltext.toLowerCase() : undefined
+  const offset = (page - 1) * perPage
 
-  if (!query.ids) return store.search(from, to, text)
+  const { total, records } = query.ids
+    ? pageOf(findByIds(store, query.ids, from, to, text), offset, perPage)
+    : store.page(from, to, text, offset, perPage)
 
-  // Few ids are asked for at once: look each up, then keep those the other filters keep.
-  const records = [...new Set(query.ids)]
+  return {
+    records,
+    metadata: {
+      page,
+      per_page: perPage,
+      total_count: total,
+      total_pages: Math.ceil(total / perPage),
+    },
+  }
+}
+
+/** Few ids are asked for at once: look each up, then keep those the other filters keep. */
+function findByIds(
+  store: Store<StoredRecord>,
+  ids: number[],
+  from: number | undefined,
+  to: number | undefined,
+  text: string | undefined,
+): StoredRecord[] {
+  const records = [...new Set(ids)]
     .map((id) => store.findById(id))
     .filter((record): record is StoredRecord => record !== undefined)
   return store.sort(records).filter((record) => store.matches(record, from, to, text))
+}
+
+function pageOf(records: StoredRecord[], offset: number, limit: number) {
+  return { total: records.length, records: records.slice(offset, offset + limit) }
 }
 
 function zoneOf(name: string | undefined): string {

@@ -7,6 +7,9 @@ export type DayEdge = 'start' | 'end'
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
 const SPACE_BEFORE_TIME = /^(\d{4}-\d{2}-\d{2}) /
 const SPACE_BEFORE_OFFSET = /\s+(Z|[+-]\d{2}(?::?\d{2})?)$/
+const OFFSET = /[+-](\d{2}):?(\d{2})?$/
+/** Real offsets run from -12:00 to +14:00; luxon would take +05:99 as 6 h 39 min. */
+const MAX_OFFSET_HOURS = 14
 
 /**
  * The IANA name of a zone given as an IANA name (`America/New_York`), a Rails name
@@ -28,7 +31,7 @@ export function parseTime(text: string, zone: string, edge: DayEdge = 'start'): 
   const iso = trimmed.replace(SPACE_BEFORE_TIME, '$1T').replace(SPACE_BEFORE_OFFSET, '$1')
   const time = DateTime.fromISO(iso, { zone })
 
-  if (!time.isValid) return undefined
+  if (!time.isValid || !hasRealOffset(iso)) return undefined
   if (DATE_ONLY.test(trimmed) && edge === 'end') return time.endOf('day').toMillis()
   return time.toMillis()
 }
@@ -36,4 +39,11 @@ export function parseTime(text: string, zone: string, edge: DayEdge = 'start'): 
 /** How responses write a time: ISO 8601 in UTC with milliseconds, as Rails renders JSON. */
 export function formatTime(milliseconds: number): string {
   return new Date(milliseconds).toISOString()
+}
+
+function hasRealOffset(iso: string): boolean {
+  const match = OFFSET.exec(iso.slice(10))
+  if (!match) return true
+
+  return Number(match[1]) <= MAX_OFFSET_HOURS && Number(match[2] ?? 0) <= 59
 }

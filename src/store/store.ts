@@ -106,15 +106,37 @@ export class Store<R extends StorableRecord> {
    * newest first, whose search text contains `text` (already lower-cased) when given.
    */
   search(from?: number, to?: number, text?: string): R[] {
+    return this.page(from, to, text, 0, Infinity).records
+  }
+
+  /**
+   * `limit` records from `offset` of what `search` would return, and how many it would return.
+   * Without text the range's bounds give the count, so a page costs its own size only.
+   */
+  page(
+    from: number | undefined,
+    to: number | undefined,
+    text: string | undefined,
+    offset: number,
+    limit: number,
+  ): { total: number; records: R[] } {
     const start = to === undefined ? 0 : this.#firstAtOrBefore(to)
     const end = from === undefined ? this.#ordered.length : this.#firstBefore(from)
-    const found: R[] = []
 
+    if (!text) {
+      const slice = this.#ordered.slice(start + offset, Math.min(end, start + offset + limit))
+      return { total: Math.max(end - start, 0), records: slice.map((entry) => entry.record) }
+    }
+
+    const records: R[] = []
+    let total = 0
     for (let index = start; index < end; index++) {
       const entry = this.#ordered[index]
-      if (!text || entry.searchText.includes(text)) found.push(entry.record)
+      if (!entry.searchText.includes(text)) continue
+      if (total >= offset && records.length < limit) records.push(entry.record)
+      total++
     }
-    return found
+    return { total, records }
   }
 
   /** Whether a stored record passes the same filters `search` applies. */
