@@ -2,7 +2,7 @@
 // HTTP layer decides how a client sees them. Messages are written for the person reading the
 // response, so they say what to do, and they never quote a write-only value.
 
-export type ParameterLocation = 'path' | 'query' | 'body'
+export type ParameterLocation = 'path' | 'query' | 'body' | 'header'
 
 export interface ParameterProblem {
   parameter: string

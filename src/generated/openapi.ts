@@ -220,7 +220,7 @@ export interface components {
                 /** @description The parameter's name, such as `per_page` or `expires_at`. */
                 parameter: string;
                 /** @enum {string} */
-                in: "path" | "query" | "body";
+                in: "path" | "query" | "body" | "header";
                 message: string;
             }[];
         };

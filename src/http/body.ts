@@ -17,7 +17,9 @@ const FORM_TYPE = 'application/x-www-form-urlencoded'
  * must be one the spec lists for the operation.
  */
 export async function readBody(ctx: Context, operation: Operation): Promise<Values | undefined> {
-  if (operation.bodyTypes.length === 0 || !typeIs.hasBody(ctx.req)) return undefined
+  // A Content-Length of 0 (what fetch sends for a POST without body) is no body either.
+  const isEmpty = !typeIs.hasBody(ctx.req) || ctx.get('Content-Length') === '0'
+  if (operation.bodyTypes.length === 0 || isEmpty) return undefined
 
   const type = ctx.request.is(operation.bodyTypes)
   if (!type) {

@@ -5,6 +5,7 @@ import { InvalidParametersError, type ParameterProblem } from '../errors.ts'
 import type { Fields } from '../oauth-connections/types.ts'
 import type { Operation } from '../spec/operations.ts'
 import { readBody } from './body.ts'
+import { delayAsPreferred, preferredAnswer, readPreferences } from './prefer.ts'
 import { gatherFields } from './fields.ts'
 import type { Handler } from './handlers.ts'
 import {
@@ -50,9 +51,10 @@ export function routerPath(path: string): string {
 }
 
 /**
- * 1. read the path, the query and the body as the spec types them;
- * 2. check all three against the spec and report every problem at once;
- * 3. hand the values to the operation's handler and write its answer.
+ * 1. honour a `Prefer: delay=MS`;
+ * 2. read the path, the query and the body as the spec types them;
+ * 3. check all three against the spec and report every problem at once;
+ * 4. answer what `Prefer` asks for, or hand the values to the operation's handler.
  */
 async function answer(
   ctx: Context,
@@ -60,6 +62,9 @@ async function answer(
   handler: Handler,
   options: RouterOptions,
 ): Promise<void> {
+  const preferences = readPreferences(ctx.get('Prefer'))
+  await delayAsPreferred(preferences)
+
   const query = parseQuery(ctx.querystring)
   const queryNames = knownQueryNames(operation)
   if (options.strict) rejectUnknown(unknownNames(query, queryNames), 'query')
@@ -71,13 +76,15 @@ async function answer(
   if (problems.length > 0) throw new InvalidParametersError(problems)
 
   const url = new URL(`${URL_BASE}${ctx.originalUrl}`)
-  const result = handler({
-    path: path as Record<string, string>,
-    query: values,
-    fields,
-    url,
-    queryNames,
-  })
+  const result =
+    preferredAnswer(operation, preferences) ??
+    handler({
+      path: path as Record<string, string>,
+      query: values,
+      fields,
+      url,
+      queryNames,
+    })
 
   ctx.status = result.status
   ctx.body = result.body

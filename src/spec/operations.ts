@@ -20,6 +20,8 @@ export interface Operation {
    * the record's fields. Its name also wraps a body (`{"oauth_connection": {...}}`).
    */
   fieldsParameter?: Parameter
+  /** Every status the spec declares, with the named examples of its JSON body. */
+  responses: Map<number, Record<string, unknown>>
   /** Media types the request body may have; empty when the operation takes no body. */
   bodyTypes: string[]
   checkPath: Check
@@ -69,6 +71,7 @@ function buildOperation(
     pathParameters,
     queryParameters,
     fieldsParameter,
+    responses: readResponses(document, operation),
     bodyTypes: Object.keys(body?.content ?? {}),
     checkPath: validators.compile(objectOf(pathParameters), 'path'),
     checkQuery: validators.compile(objectOf(queryParameters), 'query'),
@@ -88,6 +91,24 @@ function resolveParameter(
 function isFieldsParameter(parameter: Parameter): boolean {
   const explode = parameter.explode ?? (parameter.style ?? 'form') === 'form'
   return parameter.in === 'query' && explode && parameter.schema.type === 'object'
+}
+
+function readResponses(
+  document: Document,
+  operation: OpenAPIV3_1.OperationObject,
+): Map<number, Record<string, unknown>> {
+  const responses = new Map<number, Record<string, unknown>>()
+
+  for (const [status, declared] of Object.entries(operation.responses ?? {})) {
+    const response = resolve<OpenAPIV3_1.ResponseObject>(document, declared)
+    const examples = response.content?.['application/json']?.examples ?? {}
+    const values = Object.entries(examples).map(([name, example]) => [
+      name,
+      resolve<OpenAPIV3_1.ExampleObject>(document, example).value,
+    ])
+    responses.set(Number(status), Object.fromEntries(values))
+  }
+  return responses
 }
 
 /** One object schema for a list of parameters, so that AJV reports them all at once. */
