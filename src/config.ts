@@ -42,6 +42,32 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         .argParser(credentials),
     )
     .addOption(
+      new Option('--cors-origin <origin>', 'allow only this browser origin (repeatable; a,b)')
+        .env('MOCK_CORS_ORIGIN')
+        .argParser(origins),
+    )
+    .addOption(
+      new Option('--state-file <file>', 'keep the default data in this file across restarts').env(
+        'MOCK_STATE_FILE',
+      ),
+    )
+    .addOption(
+      new Option('--max-sessions <n>', 'X-Mock-Session sessions kept at once')
+        .env('MOCK_MAX_SESSIONS')
+        .argParser(positiveInteger)
+        .default(DEFAULT_CONFIG.maxSessions),
+    )
+    .addOption(
+      new Option('--latency <min-max>', 'delay every API answer by MIN to MAX ms')
+        .env('MOCK_LATENCY')
+        .argParser(range),
+    )
+    .addOption(
+      new Option('--error-rate <rate>', 'answer this share (0-1) of API requests with 503')
+        .env('MOCK_ERROR_RATE')
+        .argParser(rate),
+    )
+    .addOption(
       new Option('--log-level <level>', 'pino level: fatal, error, warn, info, debug, silent')
         .env('LOG_LEVEL')
         .default(DEFAULT_CONFIG.logLevel),
@@ -59,6 +85,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     count: options.count,
     strict: Boolean(options.strict),
     auth: options.auth,
+    corsOrigins: options.corsOrigin,
+    stateFile: options.stateFile,
+    maxSessions: options.maxSessions,
+    latency: options.latency,
+    errorRate: options.errorRate,
     logLevel: options.logLevel,
   }
 }
@@ -66,6 +97,46 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 function integer(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError('Expected a whole number.')
   return Number(text)
+}
+
+function positiveInteger(text: string): number {
+  const number = integer(text)
+  if (number < 1) throw new InvalidArgumentError('Expected a whole number of 1 or more.')
+  return number
+}
+
+/** `200-800` or a single `300` (always that long). */
+function range(text: string): { min: number; max: number } {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(text.trim())
+  const min = Number(match?.[1])
+  const max = Number(match?.[2] ?? match?.[1])
+  if (!match || max < min) throw new InvalidArgumentError('Expected MIN-MAX in ms, as 200-800.')
+  return { min, max }
+}
+
+function rate(text: string): number {
+  const number = /^(0|1|0?\.\d+|1\.0*)$/.test(text.trim()) ? Number(text) : NaN
+  if (Number.isNaN(number)) throw new InvalidArgumentError('Expected a share from 0 to 1, as 0.1.')
+  return number
+}
+
+/** Each use adds to the list; a value may hold several origins, comma-separated. */
+function origins(text: string, previous: string[] | undefined): string[] {
+  const given = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+  if (given.length === 0) throw new InvalidArgumentError('Expected an origin: http://host:port.')
+  return [...(previous ?? []), ...given.map(origin)]
+}
+
+/** What a browser sends as `Origin`: scheme://host[:port], lower case, nothing after it. */
+function origin(text: string): string {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (!url || url.origin === 'null' || url.href !== `${url.origin}/`) {
+    throw new InvalidArgumentError(`Expected an origin like http://localhost:3000, not ${text}.`)
+  }
+  return url.origin
 }
 
 function credentials(text: string): Credentials {

@@ -10,8 +10,11 @@ import { createApp } from './http/app.ts'
 import { createHttpServer } from './http/listen.ts'
 import type { Credentials } from './http/auth.ts'
 import { OauthConnections } from './oauth-connections/resource.ts'
-import { readRecordShape } from './oauth-connections/shape.ts'
-import { loadSpec } from './spec/spec.ts'
+import { readRecordShape, type RecordShape } from './oauth-connections/shape.ts'
+import type { StoredRecord } from './oauth-connections/types.ts'
+import { DEFAULT_MAX_SESSIONS, Sessions } from './sessions.ts'
+import { loadSpec, type Spec } from './spec/spec.ts'
+import { StateFile } from './state-file.ts'
 
 export interface MockConfig {
   /** 0 picks a free port. */
@@ -26,6 +29,16 @@ export interface MockConfig {
   count: number
   strict: boolean
   auth?: Credentials
+  /** Keeps the default data in this file across restarts. */
+  stateFile?: string
+  /** How many `X-Mock-Session` sessions live at once. */
+  maxSessions: number
+  /** Every API answer waits a random time in [min, max] milliseconds. */
+  latency?: { min: number; max: number }
+  /** This share of API requests (0 to 1) is answered 503, for chaos runs. */
+  errorRate?: number
+  /** Browser origins CORS allows; none (the default) allows any, echoing its Origin. */
+  corsOrigins?: string[]
   logLevel: string
   /** Where log lines go; standard output by default. */
   logDestination?: NodeJS.WritableStream
@@ -38,11 +51,14 @@ export const DEFAULT_CONFIG: MockConfig = {
   count: 0,
   strict: false,
   logLevel: 'info',
+  maxSessions: DEFAULT_MAX_SESSIONS,
 }
 
 export interface MockServer {
   app: Koa
+  /** The default data: what requests without `X-Mock-Session` work on. */
   resource: OauthConnections
+  sessions: Sessions
   logger: Logger
   /** Listens on the configured host and port; resolves with the base URL. */
   listen(): Promise<string>
@@ -58,19 +74,36 @@ export interface MockServer {
 export function createMockServer(overrides: Partial<MockConfig> = {}): MockServer {
   const config = { ...DEFAULT_CONFIG, ...overrides }
   const spec = loadSpec(config.specFile)
-  const resource = new OauthConnections(readRecordShape(spec))
+  const shape = readRecordShape(spec)
   const logger = pino({ level: config.logLevel }, config.logDestination ?? process.stdout)
+  const seed = seedRecords(spec, shape, config)
 
-  if (config.fixturesFile !== null)
-    loadFixtures(spec, resource, config.fixturesFile ?? DEFAULT_FIXTURES_FILE)
-  if (config.count > 0) generateRecords(spec, resource, config.seed, config.count)
+  // Records are never changed in place (updates make new objects), so every session can
+  // start from the same seed objects without copying them.
+  const sessions = new Sessions(() => {
+    const resource = new OauthConnections(shape)
+    resource.restoreMany(seed)
+    return resource
+  }, config.maxSessions)
+  const resource = sessions.default
+  if (config.stateFile) keepState(resource, new StateFile(config.stateFile))
 
-  const app = createApp({ spec, resource, logger, strict: config.strict, auth: config.auth })
+  const app = createApp({
+    spec,
+    sessions,
+    seed,
+    logger,
+    strict: config.strict,
+    auth: config.auth,
+    corsOrigins: config.corsOrigins,
+    chaos: { latency: config.latency, errorRate: config.errorRate },
+  })
   let server: Server | undefined
 
   return {
     app,
     resource,
+    sessions,
     logger,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -84,6 +117,37 @@ export function createMockServer(overrides: Partial<MockConfig> = {}): MockServe
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeIdleConnections()
       }),
+  }
+}
+
+/** The records every session starts from: the fixtures, then the generated ones. */
+function seedRecords(spec: Spec, shape: RecordShape, config: MockConfig): StoredRecord[] {
+  const seed = new OauthConnections(shape)
+
+  if (config.fixturesFile !== null) {
+    loadFixtures(spec, seed, config.fixturesFile ?? DEFAULT_FIXTURES_FILE)
+  }
+  if (config.count > 0) generateRecords(spec, seed, config.seed, config.count)
+  return seed.records()
+}
+
+/**
+ * Loads the default data from the state file when it has one (else writes the seed there),
+ * then writes down every change before it is answered.
+ */
+function keepState(resource: OauthConnections, file: StateFile): void {
+  const saved = file.read()
+
+  const snapshot = () => file.write({ records: resource.records(), lastId: resource.store.lastId })
+
+  if (saved) {
+    resource.replaceAll(saved.records)
+    resource.store.skipIdsUpTo(saved.lastId)
+  } else {
+    snapshot()
+  }
+  resource.onChange = (change) => {
+    if ('replaced' in change || file.append(change, resource.store.size)) snapshot()
   }
 }
 

@@ -235,7 +235,10 @@ export interface components {
                 "application/json": components["schemas"]["OauthConnectionEnvelope"];
             };
         };
-        /** @description The request could not be read, such as malformed JSON. */
+        /**
+         * @description The request could not be read (malformed JSON), or its `Prefer` header cannot be
+         *     honoured.
+         */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -282,7 +285,10 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description A parameter is invalid; `errors` names each one and what was wrong. */
+        /**
+         * @description A parameter is invalid; `errors` names each one and what was wrong. With `--strict`, the
+         *     mock also answers 422 for parameters the spec does not name.
+         */
         UnprocessableEntity: {
             headers: {
                 [name: string]: unknown;
@@ -462,8 +468,10 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["OauthConnection"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     updateOauthConnection: {
@@ -506,8 +514,10 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: components["responses"]["OauthConnection"];
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
         };
     };
     patchOauthConnection: {

@@ -1,40 +1,64 @@
 import Koa, { type Context, type Next } from 'koa'
 import type { Logger } from 'pino'
 
-import type { OauthConnections } from '../oauth-connections/resource.ts'
+import type { StoredRecord } from '../oauth-connections/types.ts'
+import type { Sessions } from '../sessions.ts'
 import type { Spec } from '../spec/spec.ts'
 import { ApiError } from '../errors.ts'
 import { basicAuth, type Credentials } from './auth.ts'
+import { createAdminRouter } from './admin.ts'
+import { chaos, type ChaosOptions } from './chaos.ts'
+import { corsHeaders } from './cors.ts'
+import { docsRoutes } from './docs.ts'
 import { errorEnvelope } from './envelope.ts'
 import { createHandlers } from './handlers.ts'
-import { createApiRouter, routerPath } from './router.ts'
+import { Journal } from './journal.ts'
+import { createApiRouter, routerPath, SESSION_HEADER } from './router.ts'
 
 export interface AppOptions {
   spec: Spec
-  resource: OauthConnections
+  sessions: Sessions
+  /** What `POST /__admin/reset` restores. */
+  seed: StoredRecord[]
   logger: Logger
   strict: boolean
   auth?: Credentials
+  chaos: ChaosOptions
+  /** Browser origins CORS allows; none allows any. */
+  corsOrigins?: string[]
 }
 
 const SHOW_OPERATION = 'showOauthConnection'
+const JOURNAL_CAPACITY = 1000
 
-/** The Koa app: request log, error envelope, headers, auth, then one route per operation. */
+/**
+ * The Koa app: request log, error envelope, headers, CORS, the docs page, auth, then one route
+ * per operation.
+ */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa()
   const router = createApiRouter(
     options.spec.operations,
-    createHandlers(options.resource, recordPathOf(options.spec)),
-    { strict: options.strict },
+    createHandlers(recordPathOf(options.spec)),
+    { strict: options.strict, sessions: options.sessions },
   )
+
+  const journal = new Journal(JOURNAL_CAPACITY, options.spec.writeOnly)
+  const admin = createAdminRouter({ ...options, journal })
 
   // Errors are answered and logged by the envelope; Koa's own printing would repeat them.
   app.silent = true
   app.use(requestLog(options.logger))
+  app.use(journal.record(SESSION_HEADER))
   app.use(errorEnvelope(options.logger))
   app.use(securityHeaders)
+  app.use(corsHeaders(options.corsOrigins))
   app.use(limitUrlLength)
+  app.use(docsRoutes(options.spec))
   if (options.auth) app.use(basicAuth(options.auth))
+  app.use(admin.routes())
+  app.use(admin.allowedMethods())
+  app.use(chaos(options.chaos))
   app.use(router.routes())
   app.use(router.allowedMethods())
   return app

@@ -6,6 +6,8 @@ import { linkHeader } from './links.ts'
 
 /** What a handler gets: the request's parameters, already checked against the spec. */
 export interface OperationInput {
+  /** The data this request works on: the default data or its session's. */
+  resource: OauthConnections
   path: Record<string, string>
   query: Record<string, unknown>
   fields: Fields
@@ -24,31 +26,38 @@ export interface Answer {
 export type Handler = (input: OperationInput) => Answer
 
 /** One handler per operationId of the spec; a spec operation without one stops the start. */
-export function createHandlers(
-  resource: OauthConnections,
-  recordPath: (id: number) => string,
-): Record<string, Handler> {
-  const one = (record: Parameters<typeof serialize>[1]) => ({
-    oauth_connection: serialize(resource.shape, record),
-  })
-
-  const update: Handler = ({ path, fields }) => ({
+export function createHandlers(recordPath: (id: number) => string): Record<string, Handler> {
+  const update: Handler = ({ resource, path, fields }) => ({
     status: 200,
-    body: one(resource.update(path.id, fields)),
+    body: one(resource, resource.update(path.id, fields)),
   })
 
   return {
-    listOauthConnections: (input) => list(resource, input),
-    newOauthConnection: ({ fields }) => ({ status: 200, body: one(resource.build(fields)) }),
-    createOauthConnection: ({ fields }) => {
+    listOauthConnections: (input) => list(input.resource, input),
+    newOauthConnection: ({ resource, fields }) => ({
+      status: 200,
+      body: one(resource, resource.build(fields)),
+    }),
+    createOauthConnection: ({ resource, fields }) => {
       const record = resource.create(fields)
-      return { status: 201, body: one(record), headers: { Location: recordPath(record.id) } }
+      const headers = { Location: recordPath(record.id) }
+      return { status: 201, body: one(resource, record), headers }
     },
-    showOauthConnection: ({ path }) => ({ status: 200, body: one(resource.show(path.id)) }),
+    showOauthConnection: ({ resource, path }) => ({
+      status: 200,
+      body: one(resource, resource.show(path.id)),
+    }),
     updateOauthConnection: update,
     patchOauthConnection: update,
-    destroyOauthConnection: ({ path }) => ({ status: 200, body: one(resource.destroy(path.id)) }),
+    destroyOauthConnection: ({ resource, path }) => ({
+      status: 200,
+      body: one(resource, resource.destroy(path.id)),
+    }),
   }
+}
+
+function one(resource: OauthConnections, record: Parameters<typeof serialize>[1]) {
+  return { oauth_connection: serialize(resource.shape, record) }
 }
 
 /** With `root=false` a bare array; the paging rides in headers either way. */

@@ -3,6 +3,7 @@ import type { Context } from 'koa'
 
 import { InvalidParametersError, type ParameterProblem } from '../errors.ts'
 import type { Fields } from '../oauth-connections/types.ts'
+import type { Sessions } from '../sessions.ts'
 import type { Operation } from '../spec/operations.ts'
 import { readBody } from './body.ts'
 import { delayAsPreferred, preferredAnswer, readPreferences } from './prefer.ts'
@@ -24,7 +25,11 @@ const URL_BASE = 'http://mock.invalid'
 export interface RouterOptions {
   /** Reject parameters the spec does not name, instead of ignoring them. */
   strict: boolean
+  sessions: Sessions
 }
+
+/** Names the session whose data a request works on; none means the default data. */
+export const SESSION_HEADER = 'X-Mock-Session'
 
 /** A route per operation of the spec, each handled by the handler of its operationId. */
 export function createApiRouter(
@@ -76,9 +81,11 @@ async function answer(
   if (problems.length > 0) throw new InvalidParametersError(problems)
 
   const url = new URL(`${URL_BASE}${ctx.originalUrl}`)
+  const resource = options.sessions.get(ctx.get(SESSION_HEADER) || undefined)
   const result =
     preferredAnswer(operation, preferences) ??
     handler({
+      resource,
       path: path as Record<string, string>,
       query: values,
       fields,
@@ -101,6 +108,7 @@ async function readFields(
 
   const body = await readBody(ctx, operation)
   const { fields, fromBody } = gatherFields(operation, query, body, options.strict)
+  ctx.state.requestBody = fields
   const problems = operation.checkFields(fields).map((problem) => ({
     ...problem,
     in: fromBody.has(problem.parameter) ? problem.in : ('query' as const),

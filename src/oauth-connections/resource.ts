@@ -11,6 +11,9 @@ import type { DraftRecord, Fields, ListQuery, StoredRecord } from './types.ts'
 
 export type Clock = () => number
 
+/** A change to the stored records, as a state file writes it down. */
+export type Change = { put: StoredRecord } | { delete: number } | { replaced: true }
+
 const DECIMAL_ID = /^\d+$/
 /** What formatTime writes; a time already in this form needs no parsing. */
 const CANONICAL_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
@@ -23,6 +26,8 @@ export class OauthConnections {
   readonly shape: RecordShape
   readonly store: Store<StoredRecord>
   readonly #now: Clock
+  /** Called after each create, update and destroy, before the answer: see StateFile. */
+  onChange: (change: Change) => void = () => {}
   /** Every column and field null, but the record's constant `type`: what records start from. */
   readonly #blank: DraftRecord
 
@@ -54,17 +59,19 @@ export class OauthConnections {
     const now = formatTime(this.#now())
     const id = this.store.nextId()
 
-    return this.store.insert({
-      ...this.#blank,
-      ...fields,
-      id,
-      uuid: randomUUID(),
-      key: uniqueKey(fields.name as string | null, (key) => this.store.hasKey(key)),
-      created_at: orNow(fields.created_at, now),
-      updated_at: orNow(fields.updated_at, now),
-      user_updated_at: now,
-      ...routePaths(id),
-    } as StoredRecord)
+    return this.#changed(
+      this.store.insert({
+        ...this.#blank,
+        ...fields,
+        id,
+        uuid: randomUUID(),
+        key: uniqueKey(fields.name as string | null, (key) => this.store.hasKey(key)),
+        created_at: orNow(fields.created_at, now),
+        updated_at: orNow(fields.updated_at, now),
+        user_updated_at: now,
+        ...routePaths(id),
+      } as StoredRecord),
+    )
   }
 
   /**
@@ -82,6 +89,22 @@ export class OauthConnections {
    */
   restoreMany(records: StoredRecord[]): void {
     this.store.insertMany(records)
+  }
+
+  /** Replaces every record, all or none; given in any form `restore` takes. */
+  replaceAll(records: StoredRecord[]): void {
+    this.store.replaceAll(records.map((record) => this.#normalize(record)))
+    this.onChange({ replaced: true })
+  }
+
+  /** Every live record, newest first. */
+  records(): StoredRecord[] {
+    return this.store.search()
+  }
+
+  #changed(record: StoredRecord): StoredRecord {
+    this.onChange({ put: record })
+    return record
   }
 
   #normalize(record: StoredRecord): StoredRecord {
@@ -118,13 +141,15 @@ export class OauthConnections {
     const fields = castFields(this.shape, given)
     const now = formatTime(this.#now())
 
-    return this.store.replace({
-      ...record,
-      ...fields,
-      created_at: orNow(fields.created_at, record.created_at),
-      updated_at: orNow(fields.updated_at, now),
-      user_updated_at: now,
-    } as StoredRecord)
+    return this.#changed(
+      this.store.replace({
+        ...record,
+        ...fields,
+        created_at: orNow(fields.created_at, record.created_at),
+        updated_at: orNow(fields.updated_at, now),
+        user_updated_at: now,
+      } as StoredRecord),
+    )
   }
 
   /** Marks the record deleted and drops it from the store; the answer shows `deleted_at`. */
@@ -132,6 +157,7 @@ export class OauthConnections {
     const record = this.show(idOrUuid)
 
     this.store.remove(record.id)
+    this.onChange({ delete: record.id })
     return { ...record, deleted_at: formatTime(this.#now()) }
   }
 

@@ -31,7 +31,7 @@ export function parseTime(text: string, zone: string, edge: DayEdge = 'start'): 
   const iso = trimmed.replace(SPACE_BEFORE_TIME, '$1T').replace(SPACE_BEFORE_OFFSET, '$1')
   const time = DateTime.fromISO(iso, { zone })
 
-  if (!time.isValid || !hasRealOffset(iso)) return undefined
+  if (!time.isValid || !hasRealOffset(iso) || !isWritable(time)) return undefined
   if (DATE_ONLY.test(trimmed) && edge === 'end') return time.endOf('day').toMillis()
   return time.toMillis()
 }
@@ -46,4 +46,10 @@ function hasRealOffset(iso: string): boolean {
   if (!match) return true
 
   return Number(match[1]) <= MAX_OFFSET_HOURS && Number(match[2] ?? 0) <= 59
+}
+
+/** ISO 8601 in responses has four-digit years: a time past 9999 UTC could not be written. */
+function isWritable(time: DateTime): boolean {
+  const year = time.toUTC().year
+  return year >= 1 && year <= 9999
 }

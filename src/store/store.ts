@@ -75,6 +75,30 @@ export class Store<R extends StorableRecord> {
     this.#ordered.sort(compareEntries)
   }
 
+  /**
+   * Replaces every record with these, all or none. The id sequence goes on where it was, so
+   * that an id answered before is not given again to a new record.
+   */
+  replaceAll(records: R[]): void {
+    assertDistinct(records)
+
+    this.#byId.clear()
+    this.#byUuid.clear()
+    this.#keys.clear()
+    this.#ordered.length = 0
+    this.insertMany(records)
+  }
+
+  /** The id the sequence gave last; the next one is higher. */
+  get lastId(): number {
+    return this.#lastId
+  }
+
+  /** Moves the sequence on, so that ids up to `id` are never given (they were, once). */
+  skipIdsUpTo(id: number): void {
+    this.#lastId = Math.max(this.#lastId, id)
+  }
+
   findById(id: number): R | undefined {
     return this.#byId.get(id)?.record
   }
