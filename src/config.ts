@@ -1,11 +1,46 @@
 import { Command, InvalidArgumentError, Option } from 'commander'
 
 import type { Credentials } from './http/auth.ts'
+import { parseBoolean } from './oauth-connections/booleans.ts'
 import { DEFAULT_CONFIG, type MockConfig } from './server.ts'
 
 /** Flags first, then environment variables, then the defaults. */
 export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): MockConfig {
-  const options = new Command('oauth-connections-mock')
+  const options = withEnvironment(env, () => parseFlags(argv))
+
+  return {
+    ...DEFAULT_CONFIG,
+    port: options.port,
+    host: options.host,
+    specFile: options.spec,
+    fixturesFile: options.fixtures === false ? null : options.fixtures,
+    seed: options.seed,
+    count: options.count,
+    // commander takes any value of a flag's variable as "on", even "false": read it as a word.
+    strict: Boolean(options.strict) || parseBoolean(env.MOCK_STRICT ?? ''),
+    auth: options.auth,
+    corsOrigins: options.corsOrigin,
+    stateFile: options.stateFile,
+    maxSessions: options.maxSessions,
+    latency: options.latency,
+    errorRate: options.errorRate,
+    logLevel: options.logLevel,
+  }
+}
+
+/** commander reads process.env itself; this lets a caller (a test) hand it another one. */
+function withEnvironment<T>(env: NodeJS.ProcessEnv, read: () => T): T {
+  const saved = process.env
+  process.env = env
+  try {
+    return read()
+  } finally {
+    process.env = saved
+  }
+}
+
+function parseFlags(argv: string[]) {
+  return new Command('oauth-connections-mock')
     .description('A stateful, validating mock of the /api/v1/oauth_connections API.')
     .addOption(
       new Option('-p, --port <port>', 'port to listen on')
@@ -34,7 +69,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
         .default(DEFAULT_CONFIG.count),
     )
     .addOption(
-      new Option('--strict', 'reject parameters the spec does not name (422)').env('MOCK_STRICT'),
+      new Option('--strict', 'reject parameters the spec does not name (MOCK_STRICT=1 too)'),
     )
     .addOption(
       new Option('--auth <public:private>', 'require Basic auth with these keys')
@@ -74,24 +109,6 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
     )
     .parse(argv, { from: 'user' })
     .opts()
-
-  return {
-    ...DEFAULT_CONFIG,
-    port: options.port,
-    host: options.host,
-    specFile: options.spec,
-    fixturesFile: options.fixtures === false ? null : options.fixtures,
-    seed: options.seed,
-    count: options.count,
-    strict: Boolean(options.strict),
-    auth: options.auth,
-    corsOrigins: options.corsOrigin,
-    stateFile: options.stateFile,
-    maxSessions: options.maxSessions,
-    latency: options.latency,
-    errorRate: options.errorRate,
-    logLevel: options.logLevel,
-  }
 }
 
 function integer(text: string): number {

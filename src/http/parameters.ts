@@ -86,14 +86,19 @@ function typed(schema: SchemaObject, raw: unknown): unknown {
   return scalar(schema, Array.isArray(raw) ? raw.at(-1) : raw)
 }
 
-/** A blank value of a non-text parameter counts as not given, as Rails' `presence` does. */
+/**
+ * A blank value counts as not given, as Rails' `presence` does. An integer beyond 2^53 stays
+ * text, since as a number it would silently become another integer.
+ */
 function scalar(schema: SchemaObject, raw: unknown): unknown {
   if (typeof raw !== 'string') return raw
+  if (raw.trim() === '') return undefined
 
   const types = ([] as unknown[]).concat(schema.type)
   if (types.includes('string')) return raw
-  if (raw.trim() === '') return undefined
-  if (types.includes('integer') && INTEGER.test(raw)) return Number(raw)
+  if (types.includes('integer') && INTEGER.test(raw) && Number.isSafeInteger(Number(raw))) {
+    return Number(raw)
+  }
   if (types.includes('number') && DECIMAL.test(raw)) return Number(raw)
   return raw
 }

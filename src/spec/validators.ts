@@ -64,6 +64,11 @@ export class Validators {
 /** The first segment of the error's path, or the missing property of a `required` error. */
 function parameterOf(error: ErrorObject): string {
   if (error.keyword === 'required') return String(error.params.missingProperty)
+  if (error.keyword === 'additionalProperties') {
+    return [error.instancePath.slice(1), String(error.params.additionalProperty)]
+      .filter(Boolean)
+      .join('/')
+  }
 
   const [first = ''] = error.instancePath.split('/').slice(1)
   return first.replace(/~1/g, '/').replace(/~0/g, '~') || '(body)'
@@ -88,6 +93,7 @@ function ruleOf(error: ErrorObject): string {
 
   if (wordy && description?.startsWith('Must')) return description.replace(/\.$/, '')
   if (error.keyword === 'required') return 'is required'
+  if (error.keyword === 'additionalProperties') return 'is not a property the spec declares'
   if (error.keyword === 'enum') {
     return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`
   }
