@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 import type { OpenAPIV3_1 } from 'openapi-types'
-import { parse } from 'yaml'
+import { load } from 'js-yaml'
 
 export type Document = OpenAPIV3_1.Document
 export type SchemaObject = OpenAPIV3_1.SchemaObject
@@ -12,7 +12,7 @@ export const DEFAULT_SPEC_FILE = fileURLToPath(new URL('../../openapi.yaml', imp
 
 /** Reads an OpenAPI 3.1 document; a file that is not one stops the start with its name. */
 export function readDocument(file: string = DEFAULT_SPEC_FILE): Document {
-  const document = parse(readFileSync(file, 'utf8')) as Partial<Document> | null
+  const document = load(readFileSync(file, 'utf8')) as Partial<Document> | null
 
   if (!document?.openapi?.startsWith('3.1') || !document.paths) {
     throw new Error(`${file} is not an OpenAPI 3.1 document with paths: check its first lines`)
