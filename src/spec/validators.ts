@@ -17,6 +17,7 @@ const MAX_QUOTED_VALUE = 60
 export class Validators {
   readonly #ajv: Ajv2020
   readonly #writeOnly: ReadonlySet<string>
+  readonly #compiled = new Map<string, Check>()
 
   constructor(document: Document, writeOnly: ReadonlySet<string>) {
     this.#ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false, useDefaults: true })
@@ -30,11 +31,20 @@ export class Validators {
     this.#writeOnly = writeOnly
   }
 
-  /** A check for a schema taken from the spec, whose `$ref`s point into the spec. */
+  /**
+   * A check for a schema taken from the spec, whose `$ref`s point into the spec. Operations
+   * share schemas (four take the same fields), so each distinct one is compiled once.
+   */
   compile(schema: SchemaObject, location: ParameterLocation): Check {
-    const validate = this.#ajv.compile(anchorRefs(schema) as object)
+    const key = `${location} ${JSON.stringify(schema)}`
+    let check = this.#compiled.get(key)
 
-    return (data) => (validate(data) ? [] : this.#describe(validate, location))
+    if (!check) {
+      const validate = this.#ajv.compile(anchorRefs(schema) as object)
+      check = (data) => (validate(data) ? [] : this.#describe(validate, location))
+      this.#compiled.set(key, check)
+    }
+    return check
   }
 
   #describe(validate: ValidateFunction, location: ParameterLocation): ParameterProblem[] {
