@@ -113,7 +113,7 @@ export function createMockServer(overrides: Partial<MockConfig> = {}): MockServe
       }),
     close: () =>
       new Promise((resolve, reject) => {
-        if (!server) return resolve()
+        if (!server?.listening) return resolve()
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeIdleConnections()
       }),
@@ -143,9 +143,9 @@ function keepState(resource: OauthConnections, file: StateFile): void {
   if (saved) {
     resource.replaceAll(saved.records)
     resource.store.skipIdsUpTo(saved.lastId)
-  } else {
-    snapshot()
   }
+  // A fresh snapshot also drops a torn last line, which appends would otherwise run into.
+  snapshot()
   resource.onChange = (change) => {
     if ('replaced' in change || file.append(change, resource.store.size)) snapshot()
   }
