@@ -77,7 +77,7 @@ function parseFlags(argv: string[]) {
         .argParser(credentials),
     )
     .addOption(
-      new Option('--cors-origin <origin>', 'allow only this browser origin (repeatable; a,b)')
+      new Option('--cors-origin <origin>', 'allow only these browser origins (repeatable, or a,b)')
         .env('MOCK_CORS_ORIGIN')
         .argParser(origins),
     )

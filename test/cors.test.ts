@@ -9,6 +9,8 @@ import { createMockServer, type MockConfig, type MockServer } from '../src/serve
 const API = '/api/v1/oauth_connections'
 const APP = 'http://localhost:3000'
 const OTHER = 'https://elsewhere.example'
+/** API paths of every shape, and the docs routes: a preflight is answered on all of them. */
+const PATHS = [API, `${API}/1`, `${API}/new`, '/docs', '/openapi.json', '/openapi.yaml']
 const CREDENTIALS = `Basic ${Buffer.from('pub:priv').toString('base64')}`
 
 const servers: MockServer[] = []
@@ -53,7 +55,7 @@ for (const [name, url] of [
   ['with auth on', () => authUrl],
 ] as const) {
   test(`a preflight is answered ${name}, on every kind of path`, async (t) => {
-    for (const path of [API, `${API}/1`, `${API}/new`, '/docs', '/openapi.json', '/openapi.yaml']) {
+    for (const path of PATHS) {
       const response = await preflight(`${url()}${path}`, APP, 'PATCH')
 
       t.is(response.status, 204, path)
@@ -66,7 +68,7 @@ for (const [name, url] of [
       )
       t.deepEqual(
         listOf(response.headers.get('access-control-allow-headers')),
-        ['authorization', 'content-type', 'prefer'],
+        ['authorization', 'content-type', 'prefer', 'x-mock-session'],
         path,
       )
       t.true(listOf(response.headers.get('vary')).includes('origin'), path)
@@ -74,7 +76,7 @@ for (const [name, url] of [
   })
 }
 
-test('any origin is echoed, with credentials allowed and the paging headers exposed', async (t) => {
+test('any origin is echoed, credentials allowed, the paging headers exposed', async (t) => {
   for (const origin of [APP, OTHER, 'http://127.0.0.1:8080']) {
     const response = await fetch(`${openUrl}${API}?per_page=1`, { headers: { origin } })
 

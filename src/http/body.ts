@@ -1,4 +1,5 @@
 import coBody from 'co-body'
+import getRawBody from 'raw-body'
 import type { Context } from 'koa'
 import typeIs from 'type-is'
 
@@ -17,9 +18,12 @@ const FORM_TYPE = 'application/x-www-form-urlencoded'
  * must be one the spec lists for the operation.
  */
 export async function readBody(ctx: Context, operation: Operation): Promise<Values | undefined> {
+  if (operation.bodyTypes.length === 0) {
+    await discardBody(ctx)
+    return undefined
+  }
   // A Content-Length of 0 (what fetch sends for a POST without body) is no body either.
-  const isEmpty = !typeIs.hasBody(ctx.req) || ctx.get('Content-Length') === '0'
-  if (operation.bodyTypes.length === 0 || isEmpty) return undefined
+  if (!typeIs.hasBody(ctx.req) || ctx.get('Content-Length') === '0') return undefined
 
   const type = ctx.request.is(operation.bodyTypes)
   if (!type) {
@@ -39,6 +43,21 @@ export async function readBody(ctx: Context, operation: Operation): Promise<Valu
     )
   }
   return body as Values
+}
+
+/**
+ * Reads and drops a body the operation does not take (a GET with a body). Answering without
+ * reading it would close the socket on unread bytes, and the client would see a reset
+ * instead of the answer.
+ */
+export async function discardBody(ctx: Context): Promise<void> {
+  if (!typeIs.hasBody(ctx.req) || ctx.get('Content-Length') === '0') return
+
+  try {
+    await getRawBody(ctx.req, { limit: BODY_LIMIT_BYTES })
+  } catch (error) {
+    throw readingError(error, 'none')
+  }
 }
 
 async function parseBody(ctx: Context, type: string): Promise<unknown> {

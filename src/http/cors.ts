@@ -1,10 +1,13 @@
 import cors from '@koa/cors'
 import type { Context, Middleware } from 'koa'
 
+import { SESSION_HEADER } from './router.ts'
+
 // What a browser app needs from this API: every method the spec routes, the headers a client
-// sends (credentials, JSON bodies, Prefer), and the paging and Location headers it must read.
+// sends (credentials, JSON bodies, Prefer, its session), and the paging and Location headers
+// it must read.
 const ALLOW_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
-const ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Prefer']
+const ALLOW_HEADERS = ['Authorization', 'Content-Type', 'Prefer', SESSION_HEADER]
 const EXPOSE_HEADERS = ['X-Total-Count', 'Link', 'Location']
 /** Seconds a browser may keep a preflight's answer: fewer OPTIONS round trips while developing. */
 const PREFLIGHT_MAX_AGE = 600

@@ -22,6 +22,8 @@ export interface JournalFilter {
 }
 
 const MASK = '[FILTERED]'
+/** Deeper values are summarized: a hostile body nested 10,000 deep must not cost a stack. */
+const MAX_DEPTH = 6
 
 /**
  * The last requests to the API and their answers, newest last, at most `capacity` of them.
@@ -45,18 +47,26 @@ export class Journal {
         await next()
       } finally {
         // requestBody is set by the router: the fields as it understood them, never the raw
-        // body, which may be anything a client sent.
-        this.#add({
-          time: new Date().toISOString(),
-          method: ctx.method,
-          path: ctx.path,
-          query: this.#mask(parseQuery(ctx.querystring)) as Record<string, unknown>,
-          session: ctx.get(sessionHeader) || null,
-          status: ctx.status,
-          requestBody: this.#mask(ctx.state.requestBody ?? null),
-          responseBody: bounded(ctx.body ?? null),
-        })
+        // body, which may be anything a client sent. Recording must never break the answer.
+        this.#tryAdd(ctx, sessionHeader)
       }
+    }
+  }
+
+  #tryAdd(ctx: Context, sessionHeader: string): void {
+    try {
+      this.#add({
+        time: new Date().toISOString(),
+        method: ctx.method,
+        path: ctx.path,
+        query: this.#mask(parseQuery(ctx.querystring)) as Record<string, unknown>,
+        session: ctx.get(sessionHeader) || null,
+        status: ctx.status,
+        requestBody: this.#mask(ctx.state.requestBody ?? null),
+        responseBody: bounded(ctx.body ?? null),
+      })
+    } catch {
+      // A journal entry is a convenience; the request itself has been answered.
     }
   }
 
@@ -78,13 +88,14 @@ export class Journal {
     if (this.#entries.length > this.#capacity) this.#entries.shift()
   }
 
-  #mask(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map((item) => this.#mask(item))
+  #mask(value: unknown, depth = 0): unknown {
     if (typeof value !== 'object' || value === null) return value
+    if (depth >= MAX_DEPTH) return '[nested]'
+    if (Array.isArray(value)) return value.map((item) => this.#mask(item, depth + 1))
 
     const masked: Record<string, unknown> = {}
     for (const [key, inner] of Object.entries(value)) {
-      masked[key] = this.#writeOnly.has(key) ? MASK : this.#mask(inner)
+      masked[key] = this.#writeOnly.has(key) ? MASK : this.#mask(inner, depth + 1)
     }
     return masked
   }

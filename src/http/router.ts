@@ -5,7 +5,7 @@ import { InvalidParametersError, type ParameterProblem } from '../errors.ts'
 import type { Fields } from '../oauth-connections/types.ts'
 import type { Sessions } from '../sessions.ts'
 import type { Operation } from '../spec/operations.ts'
-import { readBody } from './body.ts'
+import { discardBody, readBody } from './body.ts'
 import { delayAsPreferred, preferredAnswer, readPreferences } from './prefer.ts'
 import { gatherFields } from './fields.ts'
 import type { Handler } from './handlers.ts'
@@ -104,7 +104,10 @@ async function readFields(
   query: Record<string, unknown>,
   options: RouterOptions,
 ): Promise<{ fields: Fields; problems: ParameterProblem[] }> {
-  if (!operation.fieldsParameter || !operation.checkFields) return { fields: {}, problems: [] }
+  if (!operation.fieldsParameter || !operation.checkFields) {
+    await discardBody(ctx)
+    return { fields: {}, problems: [] }
+  }
 
   const body = await readBody(ctx, operation)
   const { fields, fromBody } = gatherFields(operation, query, body, options.strict)

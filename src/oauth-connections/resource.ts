@@ -161,11 +161,13 @@ export class OauthConnections {
     return { ...record, deleted_at: formatTime(this.#now()) }
   }
 
-  #searchTextOf(record: StoredRecord): string {
-    return this.shape.searchable
-      .map((field) => record[field as keyof StoredRecord] ?? '')
-      .join('\u0000')
-      .toLowerCase()
+  #searchTextOf(record: StoredRecord): string[] {
+    const fields: string[] = []
+    for (const field of this.shape.searchable) {
+      const value = record[field as keyof StoredRecord]
+      if (typeof value === 'string' && value !== '') fields.push(value.toLowerCase())
+    }
+    return fields
   }
 }
 

@@ -18,7 +18,9 @@ const MAX_OFFSET_HOURS = 14
 export function resolveZone(name: string): string | undefined {
   if (IANAZone.isValidZone(name)) return name
 
-  return railsTimezone.from(name)
+  // The Rails table is a plain object: `constructor` would find Object, so check what came back.
+  const iana: unknown = railsTimezone.from(name)
+  return typeof iana === 'string' && IANAZone.isValidZone(iana) ? iana : undefined
 }
 
 /**

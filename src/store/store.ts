@@ -13,12 +13,15 @@ export interface StorableRecord {
 interface Entry<R> {
   record: R
   createdAt: number
-  searchText: string
+  searchText: SearchText
 }
+
+/** Lower-cased text `search` matches against: one string, or one per field. */
+export type SearchText = string | readonly string[]
 
 export interface StoreOptions<R> {
   /** Lower-cased text that `search` matches against; computed once per write. */
-  searchTextOf: (record: R) => string
+  searchTextOf: (record: R) => SearchText
 }
 
 export class Store<R extends StorableRecord> {
@@ -26,7 +29,7 @@ export class Store<R extends StorableRecord> {
   readonly #byUuid = new Map<string, Entry<R>>()
   readonly #keys = new Set<string>()
   readonly #ordered: Entry<R>[] = []
-  readonly #searchTextOf: (record: R) => string
+  readonly #searchTextOf: (record: R) => SearchText
   #lastId = 0
 
   constructor(options: StoreOptions<R>) {
@@ -156,7 +159,7 @@ export class Store<R extends StorableRecord> {
     let total = 0
     for (let index = start; index < end; index++) {
       const entry = this.#ordered[index]
-      if (!entry.searchText.includes(text)) continue
+      if (!contains(entry.searchText, text)) continue
       if (total >= offset && records.length < limit) records.push(entry.record)
       total++
     }
@@ -170,7 +173,7 @@ export class Store<R extends StorableRecord> {
 
     const isAfterFrom = from === undefined || entry.createdAt >= from
     const isBeforeTo = to === undefined || entry.createdAt <= to
-    return isAfterFrom && isBeforeTo && (!text || entry.searchText.includes(text))
+    return isAfterFrom && isBeforeTo && (!text || contains(entry.searchText, text))
   }
 
   /** Puts records in list order, newest first: the order `search` returns. */
@@ -231,6 +234,12 @@ export class Store<R extends StorableRecord> {
     }
     return low
   }
+}
+
+/** Per field, so that a text can never match across the end of one field and the next. */
+function contains(searchText: SearchText, text: string): boolean {
+  if (typeof searchText === 'string') return searchText.includes(text)
+  return searchText.some((field) => field.includes(text))
 }
 
 function assertDistinct<R extends StorableRecord>(records: R[]): void {
