@@ -5,16 +5,36 @@
 // CONTRACT_BASE_URL set, the same tests run against that deployment instead (Basic auth from
 // CONTRACT_PUBLIC_KEY and CONTRACT_PRIVATE_KEY); there every record a test creates has the
 // run's unique prefix in its name, and is deleted when the file is done.
+//
+// With CONTRACT_VIA_PRISM=1 (`npm run contract`), every request goes through `prism proxy`
+// (see _prism.ts), which judges it and its answer against openapi.yaml as well. With
+// CONTRACT_READ_ONLY=1, nothing is written: tests declared with `writeTest` are skipped, and a
+// write request or `target.create` throws.
 import { randomBytes } from 'node:crypto'
 
-import type { ExecutionContext } from 'ava'
+import test, { type ExecutionContext, type SkipFn } from 'ava'
 
 import { createMockServer, type MockConfig, type MockServer } from '../src/server.ts'
 import { loadSpec } from '../src/spec/spec.ts'
+import { startPrismProxy, unjudgeable, type PrismProxy } from './_prism.ts'
 
 export const API = '/api/v1/oauth_connections'
 
 const spec = loadSpec()
+
+const VIA_PRISM = isOn(process.env.CONTRACT_VIA_PRISM)
+export const READ_ONLY = isOn(process.env.CONTRACT_READ_ONLY)
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+// Prism checks that Basic credentials are present and well formed, never their value; the mock
+// without --auth ignores them. So a run without keys sends these, and Prism's check passes.
+const PLACEHOLDER_AUTH = `Basic ${Buffer.from('contract:via-prism').toString('base64')}`
+
+/** `test`, or `test.skip` in a read-only run: for every test that creates, updates or deletes. */
+export const writeTest: SkipFn = READ_ONLY ? test.skip : test
+
+function isOn(value: string | undefined): boolean {
+  return value !== undefined && !['', '0', 'false', 'no', 'off'].includes(value.toLowerCase())
+}
 
 export interface Answer {
   status: number
@@ -37,12 +57,15 @@ export interface RequestOptions {
 }
 
 export interface Target {
+  /** Where requests go: Prism in a CONTRACT_VIA_PRISM run, else the API itself. */
   baseUrl: string
   /** True when the API under test is this project's mock, started by the harness. */
   isMock: boolean
   /** Unique to this run: names of created records start with it, so lists can be scoped. */
   prefix: string
   request(method: string, path: string, options?: RequestOptions): Promise<Answer>
+  /** `fetch` with this target's auth, judged by Prism when it runs: for other HTTP clients. */
+  fetch(input: Request): Promise<Response>
   /** Creates a record named `${prefix} ${name}` and remembers it for cleanup. */
   create(fields: Record<string, unknown>): Promise<any>
   /** Deletes every record this target created that still exists. */
@@ -61,15 +84,35 @@ export async function startTarget(config: Partial<MockConfig> = {}): Promise<Tar
     server = createMockServer({ port: 0, logLevel: 'silent', ...config })
     baseUrl = await server.listen()
   }
-  return buildTarget(baseUrl, server)
+  const prism = VIA_PRISM ? await startPrism(baseUrl, server) : undefined
+  return buildTarget(baseUrl, server, prism)
 }
 
-function buildTarget(baseUrl: string, server: MockServer | undefined): Target {
+/**
+ * Without --errors: Prism forwards everything and reports in `sl-violations`, so the tests of
+ * bad input still reach the API (with --errors Prism would answer them itself).
+ */
+async function startPrism(baseUrl: string, server: MockServer | undefined) {
+  try {
+    return await startPrismProxy(baseUrl)
+  } catch (error) {
+    await server?.close()
+    throw error
+  }
+}
+
+function buildTarget(
+  apiUrl: string,
+  server: MockServer | undefined,
+  prism: PrismProxy | undefined,
+): Target {
+  const baseUrl = prism?.url ?? apiUrl
   const prefix = `ct-${randomBytes(4).toString('hex')}`
   const created = new Set<number>()
-  const auth = credentials()
+  const auth = credentials(prism !== undefined)
 
   const request = async (method: string, path: string, options: RequestOptions = {}) => {
+    refuseWrite(method, path)
     const headers: Record<string, string> = { accept: 'application/json', ...auth }
     let body: string | undefined
 
@@ -82,12 +125,34 @@ function buildTarget(baseUrl: string, server: MockServer | undefined): Target {
     } else if (options.raw !== undefined) {
       body = options.raw
     }
-    const response = await fetch(`${baseUrl}${path}${queryString(options.query)}`, {
-      method,
-      headers: { ...headers, ...options.headers },
-      body,
-    })
-    return answerOf(response)
+    const init = { method, headers: { ...headers, ...options.headers }, body }
+    return send(`${path}${queryString(options.query)}`, init)
+  }
+
+  /** Through Prism, judged, unless Prism cannot carry the request: then straight to the API. */
+  const send = async (pathAndQuery: string, init: RequestInit & { method: string }) => {
+    const headers = init.headers as Record<string, string>
+    const unjudged = prism && unjudgeable(pathAndQuery, headers, init.body as string | undefined)
+    if (unjudged) prism.warnings.push(`${init.method} ${pathAndQuery}: not judged: ${unjudged}`)
+    const url = `${unjudged ? apiUrl : baseUrl}${pathAndQuery}`
+
+    const response = await fetch(url, init).catch((e) => Promise.reject(prism?.explain(e) ?? e))
+    const answer = await answerOf(response)
+    if (!unjudged) prism?.judge({ method: init.method, path: pathAndQuery, ...answer })
+    return answer
+  }
+
+  const judgedFetch = async (input: Request) => {
+    refuseWrite(input.method, new URL(input.url).pathname)
+    const request = new Request(input)
+    for (const [name, value] of Object.entries(auth))
+      if (!request.headers.has(name)) request.headers.set(name, value)
+    const response = await fetch(request).catch((e) => Promise.reject(prism?.explain(e) ?? e))
+    const { pathname, search } = new URL(request.url)
+    const { status, headers } = response
+    const text = await response.clone().text()
+    prism?.judge({ method: request.method, path: pathname + search, status, headers, text })
+    return response
   }
 
   return {
@@ -95,7 +160,9 @@ function buildTarget(baseUrl: string, server: MockServer | undefined): Target {
     isMock: server !== undefined,
     prefix,
     request,
+    fetch: judgedFetch,
     async create(fields) {
+      if (READ_ONLY) throw new Error('read-only run (CONTRACT_READ_ONLY): target.create refused')
       const name = `${prefix} ${String(fields.name ?? 'record')}`
       const answer = await request('POST', API, { json: { oauth_connection: { ...fields, name } } })
       if (answer.status !== 201) throw new Error(`create failed: ${answer.status} ${answer.text}`)
@@ -106,14 +173,35 @@ function buildTarget(baseUrl: string, server: MockServer | undefined): Target {
       for (const id of created) await request('DELETE', `${API}/${id}`)
       created.clear()
     },
-    close: async () => server?.close(),
+    async close() {
+      await prism?.close()
+      if (prism?.warnings.length) console.log(warningSummary(prism.warnings))
+      await server?.close()
+    },
   }
 }
 
-function credentials(): Record<string, string> {
+/** In a read-only run, a write request must never leave the machine. */
+function refuseWrite(method: string, path: string): void {
+  if (READ_ONLY && WRITE_METHODS.has(method.toUpperCase()))
+    throw new Error(`read-only run (CONTRACT_READ_ONLY): ${method} ${path} refused`)
+}
+
+/** Prism's warnings (undeclared statuses, routes the spec lacks), counted, one line each. */
+function warningSummary(warnings: string[]): string {
+  const counts = new Map<string, number>()
+  for (const warning of warnings) {
+    const message = warning.replace(/^.*?: /, '')
+    counts.set(message, (counts.get(message) ?? 0) + 1)
+  }
+  const lines = [...counts].map(([message, count]) => `  ${count} × ${message}`)
+  return `Prism warnings (not failures):\n${lines.join('\n')}`
+}
+
+function credentials(viaPrism: boolean): Record<string, string> {
   const user = process.env.CONTRACT_PUBLIC_KEY
   const password = process.env.CONTRACT_PRIVATE_KEY
-  if (!user || !password) return {}
+  if (!user || !password) return viaPrism ? { authorization: PLACEHOLDER_AUTH } : {}
 
   return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }
 }

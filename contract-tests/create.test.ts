@@ -8,6 +8,7 @@ import {
   type Answer,
   type RequestOptions,
   type Target,
+  writeTest,
 } from './_harness.ts'
 
 let target: Target
@@ -59,25 +60,31 @@ function assertNoSecrets(t: ExecutionContext, answer: Answer): void {
   t.false(answer.text.includes('"access_token"'), 'access_token key answered')
 }
 
-test('POST /oauth_connections with a wrapped JSON body answers 201 and a Location', async (t) => {
-  const name = `${target.prefix} Located`
+writeTest(
+  'POST /oauth_connections with a wrapped JSON body answers 201 and a Location',
+  async (t) => {
+    const name = `${target.prefix} Located`
 
-  const answer = await send(t, 'POST', API, { json: { oauth_connection: { name } } })
+    const answer = await send(t, 'POST', API, { json: { oauth_connection: { name } } })
 
-  assertContract(t, 'createOauthConnection', answer, 201)
-  assertFullRecord(t, answer.body.oauth_connection)
-  t.is(answer.headers.get('location'), `${API}/${answer.body.oauth_connection.id}`)
-})
+    assertContract(t, 'createOauthConnection', answer, 201)
+    assertFullRecord(t, answer.body.oauth_connection)
+    t.is(answer.headers.get('location'), `${API}/${answer.body.oauth_connection.id}`)
+  },
+)
 
-test('POST /oauth_connections answers a Location where GET finds the same record', async (t) => {
-  const name = `${target.prefix} Location target`
-  const created = await send(t, 'POST', API, { json: { oauth_connection: { name } } })
+writeTest(
+  'POST /oauth_connections answers a Location where GET finds the same record',
+  async (t) => {
+    const name = `${target.prefix} Location target`
+    const created = await send(t, 'POST', API, { json: { oauth_connection: { name } } })
 
-  const answer = await target.request('GET', created.headers.get('location') ?? '/missing')
+    const answer = await target.request('GET', created.headers.get('location') ?? '/missing')
 
-  assertContract(t, 'showOauthConnection', answer, 200)
-  t.deepEqual(answer.body.oauth_connection, created.body.oauth_connection)
-})
+    assertContract(t, 'showOauthConnection', answer, 200)
+    t.deepEqual(answer.body.oauth_connection, created.body.oauth_connection)
+  },
+)
 
 const GIVEN = {
   description: 'Given every way',
@@ -101,7 +108,7 @@ const WAYS: [string, (fields: Record<string, string>) => RequestOptions][] = [
 ]
 
 for (const [way, optionsOf] of WAYS) {
-  test(`POST /oauth_connections with ${way} answers 201 and stores the values`, async (t) => {
+  writeTest(`POST /oauth_connections with ${way} answers 201 and stores the values`, async (t) => {
     const name = `${target.prefix} Via ${way}`
 
     const answer = await send(t, 'POST', API, optionsOf({ ...GIVEN, name }))
@@ -113,7 +120,7 @@ for (const [way, optionsOf] of WAYS) {
   })
 }
 
-test('POST /oauth_connections takes a body value over the same query value', async (t) => {
+writeTest('POST /oauth_connections takes a body value over the same query value', async (t) => {
   const name = `${target.prefix} Body wins`
 
   const answer = await send(t, 'POST', API, {
@@ -125,7 +132,7 @@ test('POST /oauth_connections takes a body value over the same query value', asy
   t.like(answer.body.oauth_connection, { name, description: 'from the body' })
 })
 
-test('POST /oauth_connections keeps query fields the body does not give', async (t) => {
+writeTest('POST /oauth_connections keeps query fields the body does not give', async (t) => {
   const name = `${target.prefix} Merged`
 
   const answer = await send(t, 'POST', API, {
@@ -137,7 +144,7 @@ test('POST /oauth_connections keeps query fields the body does not give', async 
   t.like(answer.body.oauth_connection, { name, client_id: 'client-from-query' })
 })
 
-test('POST /oauth_connections sets id, uuid, type and the route paths', async (t) => {
+writeTest('POST /oauth_connections sets id, uuid, type and the route paths', async (t) => {
   const fields = { name: 'Server fields' }
 
   const record = await target.create(fields)
@@ -150,7 +157,7 @@ test('POST /oauth_connections sets id, uuid, type and the route paths', async (t
   t.is(record.routes_edit_path, `/oauth_connections/${id}/edit`)
 })
 
-test('POST /oauth_connections ignores a given id, uuid, type and key', async (t) => {
+writeTest('POST /oauth_connections ignores a given id, uuid, type and key', async (t) => {
   const name = `${target.prefix} Ignores server fields`
   const given = {
     id: 987654321,
@@ -169,7 +176,7 @@ test('POST /oauth_connections ignores a given id, uuid, type and key', async (t)
   t.not(record.key, given.key)
 })
 
-test('POST /oauth_connections gives each new record a greater id', async (t) => {
+writeTest('POST /oauth_connections gives each new record a greater id', async (t) => {
   const first = await target.create({ name: 'Id order first' })
 
   const second = await target.create({ name: 'Id order second' })
@@ -177,7 +184,7 @@ test('POST /oauth_connections gives each new record a greater id', async (t) => 
   t.true(second.id > first.id, `${second.id} after ${first.id}`)
 })
 
-test('POST /oauth_connections never reuses the id of a deleted record', async (t) => {
+writeTest('POST /oauth_connections never reuses the id of a deleted record', async (t) => {
   const deleted = await target.create({ name: 'Id reuse deleted' })
   const destroyed = await target.request('DELETE', `${API}/${deleted.id}`)
   assertContract(t, 'destroyOauthConnection', destroyed, 200)
@@ -187,7 +194,7 @@ test('POST /oauth_connections never reuses the id of a deleted record', async (t
   t.true(next.id > deleted.id, `${next.id} after deleted ${deleted.id}`)
 })
 
-test('POST /oauth_connections sets the key to a slug of the name', async (t) => {
+writeTest('POST /oauth_connections sets the key to a slug of the name', async (t) => {
   const fields = { name: 'Salesforce CRM, Production!' }
 
   const record = await target.create(fields)
@@ -195,30 +202,36 @@ test('POST /oauth_connections sets the key to a slug of the name', async (t) => 
   t.is(record.key, `${target.prefix}-salesforce-crm-production`)
 })
 
-test('POST /oauth_connections gives two records of the same name different keys', async (t) => {
-  const first = await target.create({ name: 'Twin Name' })
+writeTest(
+  'POST /oauth_connections gives two records of the same name different keys',
+  async (t) => {
+    const first = await target.create({ name: 'Twin Name' })
 
-  const second = await target.create({ name: 'Twin Name' })
+    const second = await target.create({ name: 'Twin Name' })
 
-  t.is(first.name, second.name)
-  t.true(first.key.startsWith(`${target.prefix}-twin-name`), first.key)
-  t.true(second.key.startsWith(`${target.prefix}-twin-name`), second.key)
-  t.not(first.key, second.key)
-})
+    t.is(first.name, second.name)
+    t.true(first.key.startsWith(`${target.prefix}-twin-name`), first.key)
+    t.true(second.key.startsWith(`${target.prefix}-twin-name`), second.key)
+    t.not(first.key, second.key)
+  },
+)
 
-test('POST /oauth_connections sets created_at, updated_at, user_updated_at to now', async (t) => {
-  const before = Date.now()
+writeTest(
+  'POST /oauth_connections sets created_at, updated_at, user_updated_at to now',
+  async (t) => {
+    const before = Date.now()
 
-  const record = await target.create({ name: 'Timestamps now' })
+    const record = await target.create({ name: 'Timestamps now' })
 
-  for (const column of ['created_at', 'updated_at', 'user_updated_at']) {
-    const time = Date.parse(record[column])
-    t.true(Math.abs(time - before) < TEN_MINUTES, `${column} ${record[column]} is not now`)
-  }
-  t.is(record.created_at, record.updated_at)
-})
+    for (const column of ['created_at', 'updated_at', 'user_updated_at']) {
+      const time = Date.parse(record[column])
+      t.true(Math.abs(time - before) < TEN_MINUTES, `${column} ${record[column]} is not now`)
+    }
+    t.is(record.created_at, record.updated_at)
+  },
+)
 
-test('POST /oauth_connections keeps a given created_at and updated_at', async (t) => {
+writeTest('POST /oauth_connections keeps a given created_at and updated_at', async (t) => {
   const fields = {
     name: 'Timestamps given',
     created_at: '2020-01-02 03:04:05 +0000',
@@ -248,7 +261,7 @@ const CASTS: [string, string, unknown, unknown][] = [
 ]
 
 for (const [what, field, given, stored] of CASTS) {
-  test(`POST /oauth_connections with ${what} stores ${JSON.stringify(stored)}`, async (t) => {
+  writeTest(`POST /oauth_connections with ${what} stores ${JSON.stringify(stored)}`, async (t) => {
     const fields = { name: `Cast ${what}`, [field]: given }
 
     const record = await target.create(fields)
@@ -273,35 +286,41 @@ const INVALID: [string, unknown][] = [
 for (const [index, [field, value]] of INVALID.entries()) {
   const shown = JSON.stringify(value)
 
-  test(`POST /oauth_connections with ${field} ${shown} answers 422, stores nothing`, async (t) => {
-    const marker = `${target.prefix} invalid-${index}-x`
-    const fields = { name: marker, description: marker, [field]: value }
+  writeTest(
+    `POST /oauth_connections with ${field} ${shown} answers 422, stores nothing`,
+    async (t) => {
+      const marker = `${target.prefix} invalid-${index}-x`
+      const fields = { name: marker, description: marker, [field]: value }
 
-    const answer = await send(t, 'POST', API, { json: fields })
+      const answer = await send(t, 'POST', API, { json: fields })
 
-    assertContract(t, 'createOauthConnection', answer, 422)
-    t.true(
-      (answer.body.errors ?? []).some((error: any) => error.parameter === field),
-      `errors name ${field}: ${answer.text}`,
-    )
-    const list = await listMatching(marker)
-    assertContract(t, 'listOauthConnections', list, 200)
-    t.deepEqual(list.body.oauth_connections, [])
-  })
+      assertContract(t, 'createOauthConnection', answer, 422)
+      t.true(
+        (answer.body.errors ?? []).some((error: any) => error.parameter === field),
+        `errors name ${field}: ${answer.text}`,
+      )
+      const list = await listMatching(marker)
+      assertContract(t, 'listOauthConnections', list, 200)
+      t.deepEqual(list.body.oauth_connections, [])
+    },
+  )
 }
 
-test('POST /oauth_connections with a time past 9999 UTC answers as the spec says', async (t) => {
-  const name = `${target.prefix} Past 9999`
+writeTest(
+  'POST /oauth_connections with a time past 9999 UTC answers as the spec says',
+  async (t) => {
+    const name = `${target.prefix} Past 9999`
 
-  const answer = await send(t, 'POST', API, {
-    json: { name, expires_at: '9999-12-31T23:59:59-14:00' },
-  })
+    const answer = await send(t, 'POST', API, {
+      json: { name, expires_at: '9999-12-31T23:59:59-14:00' },
+    })
 
-  t.true([201, 422].includes(answer.status), `${answer.status}: ${answer.text.slice(0, 300)}`)
-  assertContract(t, 'createOauthConnection', answer, answer.status)
-})
+    t.true([201, 422].includes(answer.status), `${answer.status}: ${answer.text.slice(0, 300)}`)
+    assertContract(t, 'createOauthConnection', answer, answer.status)
+  },
+)
 
-test('POST /oauth_connections answers no client_secret or access_token', async (t) => {
+writeTest('POST /oauth_connections answers no client_secret or access_token', async (t) => {
   const name = `${target.prefix} Write-only create`
 
   const answer = await send(t, 'POST', API, {
@@ -312,7 +331,7 @@ test('POST /oauth_connections answers no client_secret or access_token', async (
   assertNoSecrets(t, answer)
 })
 
-test('GET /oauth_connections/:id answers no client_secret or access_token', async (t) => {
+writeTest('GET /oauth_connections/:id answers no client_secret or access_token', async (t) => {
   const record = await target.create({
     name: 'Write-only show',
     client_secret: SECRET,
@@ -325,7 +344,7 @@ test('GET /oauth_connections/:id answers no client_secret or access_token', asyn
   assertNoSecrets(t, answer)
 })
 
-test('GET /oauth_connections answers no client_secret or access_token', async (t) => {
+writeTest('GET /oauth_connections answers no client_secret or access_token', async (t) => {
   const record = await target.create({
     name: 'Write-only list',
     client_secret: SECRET,
@@ -342,38 +361,47 @@ test('GET /oauth_connections answers no client_secret or access_token', async (t
   assertNoSecrets(t, answer)
 })
 
-test('POST /oauth_connections with client_secret 12345 answers 422 not echoing it', async (t) => {
-  const name = `${target.prefix} Numeric secret`
+writeTest(
+  'POST /oauth_connections with client_secret 12345 answers 422 not echoing it',
+  async (t) => {
+    const name = `${target.prefix} Numeric secret`
 
-  const answer = await send(t, 'POST', API, { json: { name, client_secret: 12345 } })
+    const answer = await send(t, 'POST', API, { json: { name, client_secret: 12345 } })
 
-  assertContract(t, 'createOauthConnection', answer, 422)
-  t.deepEqual(
-    answer.body.errors.map((error: any) => error.parameter),
-    ['client_secret'],
-  )
-  t.false(answer.text.includes('12345'), answer.text)
-})
+    assertContract(t, 'createOauthConnection', answer, 422)
+    t.deepEqual(
+      answer.body.errors.map((error: any) => error.parameter),
+      ['client_secret'],
+    )
+    t.false(answer.text.includes('12345'), answer.text)
+  },
+)
 
-test('POST /oauth_connections with a bad access_token answers 422 not echoing it', async (t) => {
-  const name = `${target.prefix} Object token`
+writeTest(
+  'POST /oauth_connections with a bad access_token answers 422 not echoing it',
+  async (t) => {
+    const name = `${target.prefix} Object token`
 
-  const answer = await send(t, 'POST', API, { json: { name, access_token: { token: TOKEN } } })
+    const answer = await send(t, 'POST', API, { json: { name, access_token: { token: TOKEN } } })
 
-  assertContract(t, 'createOauthConnection', answer, 422)
-  t.deepEqual(
-    answer.body.errors.map((error: any) => error.parameter),
-    ['access_token'],
-  )
-  t.false(answer.text.includes(TOKEN), answer.text)
-})
+    assertContract(t, 'createOauthConnection', answer, 422)
+    t.deepEqual(
+      answer.body.errors.map((error: any) => error.parameter),
+      ['access_token'],
+    )
+    t.false(answer.text.includes(TOKEN), answer.text)
+  },
+)
 
-test('POST /oauth_connections answers a 422 on another field without the secrets', async (t) => {
-  const name = `${target.prefix} Secrets with a bad field`
-  const fields = { name, client_secret: SECRET, access_token: TOKEN, expires_at: 'yesterday' }
+writeTest(
+  'POST /oauth_connections answers a 422 on another field without the secrets',
+  async (t) => {
+    const name = `${target.prefix} Secrets with a bad field`
+    const fields = { name, client_secret: SECRET, access_token: TOKEN, expires_at: 'yesterday' }
 
-  const answer = await send(t, 'POST', API, { json: fields })
+    const answer = await send(t, 'POST', API, { json: fields })
 
-  assertContract(t, 'createOauthConnection', answer, 422)
-  assertNoSecrets(t, answer)
-})
+    assertContract(t, 'createOauthConnection', answer, 422)
+    assertNoSecrets(t, answer)
+  },
+)

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava'
 
-import { API, assertContract, startTarget, type Target } from './_harness.ts'
+import { API, assertContract, startTarget, type Target, writeTest } from './_harness.ts'
 
 let target: Target
 
@@ -23,19 +23,22 @@ async function destroyed(t: ExecutionContext, fields: Record<string, unknown>) {
   return record
 }
 
-test('DELETE /oauth_connections/:id answers 200 with the record and deleted_at set', async (t) => {
-  const record = await target.create({ name: 'Destroyed', description: 'going away' })
+writeTest(
+  'DELETE /oauth_connections/:id answers 200 with the record and deleted_at set',
+  async (t) => {
+    const record = await target.create({ name: 'Destroyed', description: 'going away' })
 
-  const answer = await target.request('DELETE', `${API}/${record.id}`)
+    const answer = await target.request('DELETE', `${API}/${record.id}`)
 
-  assertContract(t, 'destroyOauthConnection', answer, 200)
-  const { deleted_at, ...rest } = answer.body.oauth_connection
-  t.is(record.deleted_at, null)
-  t.false(Number.isNaN(Date.parse(deleted_at)), `deleted_at ${deleted_at}`)
-  t.like(rest, { id: record.id, uuid: record.uuid, name: record.name, description: 'going away' })
-})
+    assertContract(t, 'destroyOauthConnection', answer, 200)
+    const { deleted_at, ...rest } = answer.body.oauth_connection
+    t.is(record.deleted_at, null)
+    t.false(Number.isNaN(Date.parse(deleted_at)), `deleted_at ${deleted_at}`)
+    t.like(rest, { id: record.id, uuid: record.uuid, name: record.name, description: 'going away' })
+  },
+)
 
-test('DELETE /oauth_connections/:uuid answers 200 with that record', async (t) => {
+writeTest('DELETE /oauth_connections/:uuid answers 200 with that record', async (t) => {
   const record = await target.create({ name: 'Destroyed by uuid' })
 
   const answer = await target.request('DELETE', `${API}/${record.uuid}`)
@@ -44,7 +47,7 @@ test('DELETE /oauth_connections/:uuid answers 200 with that record', async (t) =
   t.is(answer.body.oauth_connection.id, record.id)
 })
 
-test('GET /oauth_connections/:id of a deleted record answers 404', async (t) => {
+writeTest('GET /oauth_connections/:id of a deleted record answers 404', async (t) => {
   const record = await destroyed(t, { name: 'Deleted then shown' })
 
   const answer = await target.request('GET', `${API}/${record.id}`)
@@ -52,7 +55,7 @@ test('GET /oauth_connections/:id of a deleted record answers 404', async (t) => 
   assertContract(t, 'showOauthConnection', answer, 404)
 })
 
-test('GET /oauth_connections/:uuid of a deleted record answers 404', async (t) => {
+writeTest('GET /oauth_connections/:uuid of a deleted record answers 404', async (t) => {
   const record = await destroyed(t, { name: 'Deleted then shown by uuid' })
 
   const answer = await target.request('GET', `${API}/${record.uuid}`)
@@ -60,7 +63,7 @@ test('GET /oauth_connections/:uuid of a deleted record answers 404', async (t) =
   assertContract(t, 'showOauthConnection', answer, 404)
 })
 
-test('GET /oauth_connections leaves a deleted record out', async (t) => {
+writeTest('GET /oauth_connections leaves a deleted record out', async (t) => {
   const kept = await target.create({ name: 'List after delete kept' })
   await destroyed(t, { name: 'List after delete gone' })
 
@@ -76,7 +79,7 @@ test('GET /oauth_connections leaves a deleted record out', async (t) => {
   t.is(answer.body.metadata.total_count, 1)
 })
 
-test('DELETE /oauth_connections/:id a second time answers 404', async (t) => {
+writeTest('DELETE /oauth_connections/:id a second time answers 404', async (t) => {
   const record = await destroyed(t, { name: 'Deleted twice' })
 
   const answer = await target.request('DELETE', `${API}/${record.id}`)
@@ -84,7 +87,7 @@ test('DELETE /oauth_connections/:id a second time answers 404', async (t) => {
   assertContract(t, 'destroyOauthConnection', answer, 404)
 })
 
-test('DELETE /oauth_connections/:id with an unknown id answers 404', async (t) => {
+writeTest('DELETE /oauth_connections/:id with an unknown id answers 404', async (t) => {
   const path = `${API}/999999999`
 
   const answer = await target.request('DELETE', path)
@@ -96,7 +99,7 @@ for (const [method, operationId] of [
   ['PUT', 'updateOauthConnection'],
   ['PATCH', 'patchOauthConnection'],
 ]) {
-  test(`${method} /oauth_connections/:id of a deleted record answers 404`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id of a deleted record answers 404`, async (t) => {
     const record = await destroyed(t, { name: `Deleted then ${method}` })
 
     const answer = await target.request(method, `${API}/${record.id}`, {
@@ -107,7 +110,7 @@ for (const [method, operationId] of [
   })
 }
 
-test('DELETE /oauth_connections/:id answers no client_secret or access_token', async (t) => {
+writeTest('DELETE /oauth_connections/:id answers no client_secret or access_token', async (t) => {
   const record = await target.create({
     name: 'Deleted write-only',
     client_secret: SECRET,

@@ -7,6 +7,7 @@ import {
   type Answer,
   type RequestOptions,
   type Target,
+  writeTest,
 } from './_harness.ts'
 
 let target: Target
@@ -43,23 +44,26 @@ function idsOf(records: any[]): number[] {
   return records.map((record) => record.id)
 }
 
-test('GET /oauth_connections includes records exactly at created_at_from and _to', async (t) => {
-  const tag = uniqueTag('bounds')
-  const [, from, to] = await createAt(tag, [
-    '2021-06-01T10:00:00Z',
-    '2021-06-01T10:00:01Z',
-    '2021-06-01T10:00:02Z',
-    '2021-06-01T10:00:03Z',
-  ])
+writeTest(
+  'GET /oauth_connections includes records exactly at created_at_from and _to',
+  async (t) => {
+    const tag = uniqueTag('bounds')
+    const [, from, to] = await createAt(tag, [
+      '2021-06-01T10:00:00Z',
+      '2021-06-01T10:00:01Z',
+      '2021-06-01T10:00:02Z',
+      '2021-06-01T10:00:03Z',
+    ])
 
-  const answer = await list(tag, {
-    created_at_from: '2021-06-01T10:00:01Z',
-    created_at_to: '2021-06-01T10:00:02Z',
-  })
+    const answer = await list(tag, {
+      created_at_from: '2021-06-01T10:00:01Z',
+      created_at_to: '2021-06-01T10:00:02Z',
+    })
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.deepEqual(idsOf(answer.body.oauth_connections), [to.id, from.id])
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.deepEqual(idsOf(answer.body.oauth_connections), [to.id, from.id])
+  },
+)
 
 // Each names the instant 2016-01-01T17:25:15Z.
 const sameInstant: [string, string | undefined][] = [
@@ -76,36 +80,42 @@ const sameInstant: [string, string | undefined][] = [
 
 for (const [time, zone] of sameInstant) {
   const inZone = zone ? ` and time_zone=${zone}` : ''
-  test(`GET /oauth_connections from and to "${time}"${inZone} answers that second`, async (t) => {
-    const tag = uniqueTag('instant')
-    const [, exact] = await createAt(tag, [
-      '2016-01-01T17:25:14Z',
-      '2016-01-01T17:25:15Z',
-      '2016-01-01T17:25:16Z',
-    ])
-    const query = { created_at_from: time, created_at_to: time, ...(zone && { time_zone: zone }) }
+  writeTest(
+    `GET /oauth_connections from and to "${time}"${inZone} answers that second`,
+    async (t) => {
+      const tag = uniqueTag('instant')
+      const [, exact] = await createAt(tag, [
+        '2016-01-01T17:25:14Z',
+        '2016-01-01T17:25:15Z',
+        '2016-01-01T17:25:16Z',
+      ])
+      const query = { created_at_from: time, created_at_to: time, ...(zone && { time_zone: zone }) }
 
-    const answer = await list(tag, query)
+      const answer = await list(tag, query)
 
-    assertContract(t, 'listOauthConnections', answer, 200)
-    t.deepEqual(idsOf(answer.body.oauth_connections), [exact.id])
-  })
+      assertContract(t, 'listOauthConnections', answer, 200)
+      t.deepEqual(idsOf(answer.body.oauth_connections), [exact.id])
+    },
+  )
 }
 
-test('GET /oauth_connections with a date alone as bounds answers that whole day', async (t) => {
-  const tag = uniqueTag('whole day')
-  const [, first, last] = await createAt(tag, [
-    '2015-12-31T23:59:59Z',
-    '2016-01-01T00:00:00Z',
-    '2016-01-01T23:59:59Z',
-    '2016-01-02T00:00:00Z',
-  ])
+writeTest(
+  'GET /oauth_connections with a date alone as bounds answers that whole day',
+  async (t) => {
+    const tag = uniqueTag('whole day')
+    const [, first, last] = await createAt(tag, [
+      '2015-12-31T23:59:59Z',
+      '2016-01-01T00:00:00Z',
+      '2016-01-01T23:59:59Z',
+      '2016-01-02T00:00:00Z',
+    ])
 
-  const answer = await list(tag, { created_at_from: '2016-01-01', created_at_to: '2016-01-01' })
+    const answer = await list(tag, { created_at_from: '2016-01-01', created_at_to: '2016-01-01' })
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.deepEqual(idsOf(answer.body.oauth_connections), [last.id, first.id])
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.deepEqual(idsOf(answer.body.oauth_connections), [last.id, first.id])
+  },
+)
 
 // 2016-01-01 03:00Z is still New Year's Eve in New York; 2016-01-02 03:00Z is still New Year's
 // Day there.
@@ -118,21 +128,24 @@ const dayInZone: [string | undefined, 'utc' | 'newYork'][] = [
 
 for (const [zone, day] of dayInZone) {
   const title = zone ? `time_zone=${zone}` : 'no time_zone'
-  test(`GET /oauth_connections with ${title} reads a date bound as a ${day} day`, async (t) => {
-    const tag = uniqueTag('zone')
-    const [early, noon, late] = await createAt(tag, [
-      '2016-01-01T03:00:00Z',
-      '2016-01-01T12:00:00Z',
-      '2016-01-02T03:00:00Z',
-    ])
-    const expected = { utc: [noon.id, early.id], newYork: [late.id, noon.id] }[day]
-    const bounds = { created_at_from: '2016-01-01', created_at_to: '2016-01-01' }
+  writeTest(
+    `GET /oauth_connections with ${title} reads a date bound as a ${day} day`,
+    async (t) => {
+      const tag = uniqueTag('zone')
+      const [early, noon, late] = await createAt(tag, [
+        '2016-01-01T03:00:00Z',
+        '2016-01-01T12:00:00Z',
+        '2016-01-02T03:00:00Z',
+      ])
+      const expected = { utc: [noon.id, early.id], newYork: [late.id, noon.id] }[day]
+      const bounds = { created_at_from: '2016-01-01', created_at_to: '2016-01-01' }
 
-    const answer = await list(tag, { ...bounds, ...(zone && { time_zone: zone }) })
+      const answer = await list(tag, { ...bounds, ...(zone && { time_zone: zone }) })
 
-    assertContract(t, 'listOauthConnections', answer, 200)
-    t.deepEqual(idsOf(answer.body.oauth_connections), expected)
-  })
+      assertContract(t, 'listOauthConnections', answer, 200)
+      t.deepEqual(idsOf(answer.body.oauth_connections), expected)
+    },
+  )
 }
 
 const badTimes = [

@@ -8,6 +8,7 @@ import {
   type Answer,
   type RequestOptions,
   type Target,
+  writeTest,
 } from './_harness.ts'
 
 let target: Target
@@ -45,7 +46,7 @@ function parametersOf(answer: Answer): string[] {
   return [...new Set<string>(answer.body.errors?.map((error: any) => error.parameter))]
 }
 
-test('GET /oauth_connections with fulltext matches a substring in any case', async (t) => {
+writeTest('GET /oauth_connections with fulltext matches a substring in any case', async (t) => {
   const tag = uniqueTag('case')
   const crossing = await target.create({ name: `${tag} Zebra Crossing` })
   await target.create({ name: `${tag} Zebra Stripes` })
@@ -60,7 +61,7 @@ test('GET /oauth_connections with fulltext matches a substring in any case', asy
 })
 
 for (const column of ['description', 'client_id', 'webhook_remote_url', 'access_token_path']) {
-  test(`GET /oauth_connections with fulltext matches text in ${column}`, async (t) => {
+  writeTest(`GET /oauth_connections with fulltext matches text in ${column}`, async (t) => {
     const marker = `${target.prefix}-only-in-${column}`
     const record = await target.create({ name: uniqueTag('column'), [column]: `x ${marker} x` })
 
@@ -72,37 +73,43 @@ for (const column of ['description', 'client_id', 'webhook_remote_url', 'access_
 }
 
 for (const secret of ['client_secret', 'access_token']) {
-  test(`GET /oauth_connections with fulltext never matches a record by ${secret}`, async (t) => {
-    const tag = uniqueTag(`secret ${secret}`)
-    const marker = `${target.prefix}-${secret}-value`
-    const record = await target.create({ name: tag, [secret]: marker })
+  writeTest(
+    `GET /oauth_connections with fulltext never matches a record by ${secret}`,
+    async (t) => {
+      const tag = uniqueTag(`secret ${secret}`)
+      const marker = `${target.prefix}-${secret}-value`
+      const record = await target.create({ name: tag, [secret]: marker })
 
-    const bySecret = await search(marker)
-    const byName = await list(tag)
+      const bySecret = await search(marker)
+      const byName = await list(tag)
 
-    assertContract(t, 'listOauthConnections', bySecret, 200)
-    t.deepEqual(bySecret.body.oauth_connections, [])
-    t.is(bySecret.body.metadata.total_count, 0)
-    t.deepEqual(idsOf(byName.body.oauth_connections), [record.id])
-  })
+      assertContract(t, 'listOauthConnections', bySecret, 200)
+      t.deepEqual(bySecret.body.oauth_connections, [])
+      t.is(bySecret.body.metadata.total_count, 0)
+      t.deepEqual(idsOf(byName.body.oauth_connections), [record.id])
+    },
+  )
 }
 
 // Each would match the record "… plain" if read as a regular expression or a LIKE pattern.
 const patterns = ['.*', ' p.ain', ' pl.*', '%', ' pl%', '_plain', ' pl_in', ' (', ' [', '\\', '*']
 
 for (const pattern of patterns) {
-  test(`GET /oauth_connections with fulltext "…${pattern}" matches it literally`, async (t) => {
-    const tag = uniqueTag('pattern')
-    await target.create({ name: `${tag} plain` })
+  writeTest(
+    `GET /oauth_connections with fulltext "…${pattern}" matches it literally`,
+    async (t) => {
+      const tag = uniqueTag('pattern')
+      await target.create({ name: `${tag} plain` })
 
-    const answer = await list(tag + pattern)
+      const answer = await list(tag + pattern)
 
-    assertContract(t, 'listOauthConnections', answer, 200)
-    t.deepEqual(answer.body.oauth_connections, [])
-  })
+      assertContract(t, 'listOauthConnections', answer, 200)
+      t.deepEqual(answer.body.oauth_connections, [])
+    },
+  )
 }
 
-test('GET /oauth_connections with fulltext finds pattern characters typed', async (t) => {
+writeTest('GET /oauth_connections with fulltext finds pattern characters typed', async (t) => {
   const tag = uniqueTag('literal')
   const literal = await target.create({ name: `${tag} a.*b (c) [d] 50% e_f \\g` })
   await target.create({ name: `${tag} aXXb (c) [d] 50% eXf \\g` })
@@ -113,7 +120,7 @@ test('GET /oauth_connections with fulltext finds pattern characters typed', asyn
   t.deepEqual(idsOf(answer.body.oauth_connections), [literal.id])
 })
 
-test('GET /oauth_connections with columns answers only those keys', async (t) => {
+writeTest('GET /oauth_connections with columns answers only those keys', async (t) => {
   const tag = uniqueTag('columns')
   const created = await target.create({ name: tag, description: 'left out' })
 
@@ -125,15 +132,18 @@ test('GET /oauth_connections with columns answers only those keys', async (t) =>
   ])
 })
 
-test('GET /oauth_connections with columns and root=false answers only those keys', async (t) => {
-  const tag = uniqueTag('columns bare')
-  const created = await target.create({ name: tag })
+writeTest(
+  'GET /oauth_connections with columns and root=false answers only those keys',
+  async (t) => {
+    const tag = uniqueTag('columns bare')
+    const created = await target.create({ name: tag })
 
-  const answer = await list(tag, { columns: 'id,key', root: 'false' })
+    const answer = await list(tag, { columns: 'id,key', root: 'false' })
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.deepEqual(answer.body, [{ id: created.id, key: created.key }])
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.deepEqual(answer.body, [{ id: created.id, key: created.key }])
+  },
+)
 
 for (const columns of ['uuid,bogus', 'uuid,number,created_at', 'client_secret', 'access_token']) {
   test(`GET /oauth_connections with columns=${columns} answers 422 naming columns`, async (t) => {
@@ -147,7 +157,7 @@ for (const columns of ['uuid,bogus', 'uuid,number,created_at', 'client_secret', 
 }
 
 for (const root of ['1', 'true', 'TRUE', 'yes', 'Yes', 'on', 'ON']) {
-  test(`GET /oauth_connections with root=${root} answers the root node`, async (t) => {
+  writeTest(`GET /oauth_connections with root=${root} answers the root node`, async (t) => {
     const tag = uniqueTag('root true')
     const created = await target.create({ name: tag })
 
@@ -160,7 +170,7 @@ for (const root of ['1', 'true', 'TRUE', 'yes', 'Yes', 'on', 'ON']) {
 }
 
 for (const root of ['0', 'false', 'FALSE', 'no', 'No', 'off', 'Off']) {
-  test(`GET /oauth_connections with root=${root} answers a bare array`, async (t) => {
+  writeTest(`GET /oauth_connections with root=${root} answers a bare array`, async (t) => {
     const tag = uniqueTag('root false')
     const created = await target.create({ name: tag })
 
@@ -183,7 +193,7 @@ for (const root of ['maybe', '2', '-1', 'truthy', 'nope']) {
   })
 }
 
-test('GET /oauth_connections ignores parameters it does not know', async (t) => {
+writeTest('GET /oauth_connections ignores parameters it does not know', async (t) => {
   const tag = uniqueTag('unknown')
   const created = await target.create({ name: tag })
 

@@ -8,6 +8,7 @@ import {
   type Answer,
   type RequestOptions,
   type Target,
+  writeTest,
 } from './_harness.ts'
 
 let target: Target
@@ -71,38 +72,56 @@ function follow(link: string): Promise<Answer> {
   return target.request('GET', `${url.pathname}${url.search}`)
 }
 
-test('GET /oauth_connections answers full records in the root node with metadata', async (t) => {
-  const tag = uniqueTag('envelope')
-  const created = await createRecords(tag, 2)
+writeTest(
+  'GET /oauth_connections answers full records in the root node with metadata',
+  async (t) => {
+    const tag = uniqueTag('envelope')
+    const created = await createRecords(tag, 2)
 
-  const answer = await list(tag)
+    const answer = await list(tag)
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.deepEqual(Object.keys(answer.body).sort(), ['metadata', 'oauth_connections'])
-  t.deepEqual(answer.body.oauth_connections, created)
-  for (const record of answer.body.oauth_connections) assertFullRecord(t, record)
-  t.deepEqual(answer.body.metadata, { page: 1, per_page: 25, total_count: 2, total_pages: 1 })
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.deepEqual(Object.keys(answer.body).sort(), ['metadata', 'oauth_connections'])
+    t.deepEqual(answer.body.oauth_connections, created)
+    for (const record of answer.body.oauth_connections) assertFullRecord(t, record)
+    t.deepEqual(answer.body.metadata, { page: 1, per_page: 25, total_count: 2, total_pages: 1 })
+  },
+)
 
-test('GET /oauth_connections lists newest created_at first, then higher id first', async (t) => {
-  const tag = uniqueTag('order')
-  const newest = await target.create({ name: `${tag} newest`, created_at: '2021-06-03T00:00:00Z' })
-  const tiedLow = await target.create({ name: `${tag} tied`, created_at: '2021-06-01T00:00:00Z' })
-  const tiedHigh = await target.create({ name: `${tag} tied`, created_at: '2021-06-01T00:00:00Z' })
-  const oldest = await target.create({ name: `${tag} oldest`, created_at: '2021-05-01T00:00:00Z' })
-  const middle = await target.create({ name: `${tag} middle`, created_at: '2021-06-02T00:00:00Z' })
+writeTest(
+  'GET /oauth_connections lists newest created_at first, then higher id first',
+  async (t) => {
+    const tag = uniqueTag('order')
+    const newest = await target.create({
+      name: `${tag} newest`,
+      created_at: '2021-06-03T00:00:00Z',
+    })
+    const tiedLow = await target.create({ name: `${tag} tied`, created_at: '2021-06-01T00:00:00Z' })
+    const tiedHigh = await target.create({
+      name: `${tag} tied`,
+      created_at: '2021-06-01T00:00:00Z',
+    })
+    const oldest = await target.create({
+      name: `${tag} oldest`,
+      created_at: '2021-05-01T00:00:00Z',
+    })
+    const middle = await target.create({
+      name: `${tag} middle`,
+      created_at: '2021-06-02T00:00:00Z',
+    })
 
-  const answer = await list(tag)
+    const answer = await list(tag)
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.true(tiedHigh.id > tiedLow.id)
-  t.deepEqual(
-    idsOf(answer.body.oauth_connections),
-    idsOf([newest, middle, tiedHigh, tiedLow, oldest]),
-  )
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.true(tiedHigh.id > tiedLow.id)
+    t.deepEqual(
+      idsOf(answer.body.oauth_connections),
+      idsOf([newest, middle, tiedHigh, tiedLow, oldest]),
+    )
+  },
+)
 
-test('GET /oauth_connections answers 25 records a page by default', async (t) => {
+writeTest('GET /oauth_connections answers 25 records a page by default', async (t) => {
   const tag = uniqueTag('default')
   const created = await createRecords(tag, 26)
 
@@ -113,7 +132,7 @@ test('GET /oauth_connections answers 25 records a page by default', async (t) =>
   t.deepEqual(answer.body.metadata, { page: 1, per_page: 25, total_count: 26, total_pages: 2 })
 })
 
-test('GET /oauth_connections with page and per_page answers that slice', async (t) => {
+writeTest('GET /oauth_connections with page and per_page answers that slice', async (t) => {
   const tag = uniqueTag('slice')
   const created = await createRecords(tag, 5)
 
@@ -125,20 +144,23 @@ test('GET /oauth_connections with page and per_page answers that slice', async (
 })
 
 for (const perPage of [1, 1000]) {
-  test(`GET /oauth_connections with per_page=${perPage} answers that many at most`, async (t) => {
-    const tag = uniqueTag(`per page ${perPage}`)
-    const created = await createRecords(tag, 2)
+  writeTest(
+    `GET /oauth_connections with per_page=${perPage} answers that many at most`,
+    async (t) => {
+      const tag = uniqueTag(`per page ${perPage}`)
+      const created = await createRecords(tag, 2)
 
-    const answer = await list(tag, { per_page: perPage })
+      const answer = await list(tag, { per_page: perPage })
 
-    assertContract(t, 'listOauthConnections', answer, 200)
-    t.deepEqual(idsOf(answer.body.oauth_connections), idsOf(created.slice(0, perPage)))
-    t.is(answer.body.metadata.per_page, perPage)
-    t.is(answer.body.metadata.total_pages, Math.ceil(2 / perPage))
-  })
+      assertContract(t, 'listOauthConnections', answer, 200)
+      t.deepEqual(idsOf(answer.body.oauth_connections), idsOf(created.slice(0, perPage)))
+      t.is(answer.body.metadata.per_page, perPage)
+      t.is(answer.body.metadata.total_pages, Math.ceil(2 / perPage))
+    },
+  )
 }
 
-test('GET /oauth_connections past the last page answers [] and true metadata', async (t) => {
+writeTest('GET /oauth_connections past the last page answers [] and true metadata', async (t) => {
   const tag = uniqueTag('past the end')
   await createRecords(tag, 3)
 
@@ -149,18 +171,21 @@ test('GET /oauth_connections past the last page answers [] and true metadata', a
   t.deepEqual(answer.body.metadata, { page: 5, per_page: 2, total_count: 3, total_pages: 2 })
 })
 
-test('GET /oauth_connections with root=false answers a bare array, X-Total-Count', async (t) => {
-  const tag = uniqueTag('bare')
-  const created = await createRecords(tag, 5)
+writeTest(
+  'GET /oauth_connections with root=false answers a bare array, X-Total-Count',
+  async (t) => {
+    const tag = uniqueTag('bare')
+    const created = await createRecords(tag, 5)
 
-  const answer = await list(tag, { root: 'false', page: 2, per_page: 2 })
+    const answer = await list(tag, { root: 'false', page: 2, per_page: 2 })
 
-  assertContract(t, 'listOauthConnections', answer, 200)
-  t.true(Array.isArray(answer.body))
-  t.deepEqual(answer.body, created.slice(2, 4))
-  for (const record of answer.body) assertFullRecord(t, record)
-  t.is(answer.headers.get('x-total-count'), '5')
-})
+    assertContract(t, 'listOauthConnections', answer, 200)
+    t.true(Array.isArray(answer.body))
+    t.deepEqual(answer.body, created.slice(2, 4))
+    for (const record of answer.body) assertFullRecord(t, record)
+    t.is(answer.headers.get('x-total-count'), '5')
+  },
+)
 
 const linkPages: [number, Record<string, number>][] = [
   [1, { first: 1, next: 2, last: 3 }],
@@ -170,20 +195,23 @@ const linkPages: [number, Record<string, number>][] = [
 
 for (const [page, expected] of linkPages) {
   const rels = Object.keys(expected).join(', ')
-  test(`GET /oauth_connections with root=false on page ${page} of 3 links ${rels}`, async (t) => {
-    const tag = uniqueTag(`links ${page}`)
-    await createRecords(tag, 5)
+  writeTest(
+    `GET /oauth_connections with root=false on page ${page} of 3 links ${rels}`,
+    async (t) => {
+      const tag = uniqueTag(`links ${page}`)
+      await createRecords(tag, 5)
 
-    const answer = await list(tag, { root: 'false', page, per_page: 2 })
+      const answer = await list(tag, { root: 'false', page, per_page: 2 })
 
-    assertContract(t, 'listOauthConnections', answer, 200)
-    const links = linksOf(answer)
-    t.deepEqual(Object.keys(links).sort(), Object.keys(expected).sort())
-    for (const [rel, link] of Object.entries(links)) t.is(pageOf(link), expected[rel], rel)
-  })
+      assertContract(t, 'listOauthConnections', answer, 200)
+      const links = linksOf(answer)
+      t.deepEqual(Object.keys(links).sort(), Object.keys(expected).sort())
+      for (const [rel, link] of Object.entries(links)) t.is(pageOf(link), expected[rel], rel)
+    },
+  )
 }
 
-test('GET /oauth_connections following the next links walks every page once', async (t) => {
+writeTest('GET /oauth_connections following the next links walks every page once', async (t) => {
   const tag = uniqueTag('walk')
   const created = await createRecords(tag, 5)
 

@@ -1,6 +1,13 @@
 import test from 'ava'
 
-import { API, assertContract, assertFullRecord, startTarget, type Target } from './_harness.ts'
+import {
+  API,
+  assertContract,
+  assertFullRecord,
+  startTarget,
+  writeTest,
+  type Target,
+} from './_harness.ts'
 
 let target: Target
 
@@ -13,7 +20,7 @@ test.after.always(async () => {
   await target.close()
 })
 
-test('GET /oauth_connections/:id answers the record by its integer id', async (t) => {
+writeTest('GET /oauth_connections/:id answers the record by its integer id', async (t) => {
   const created = await target.create({ name: 'Show by id', client_id: 'abc' })
 
   const answer = await target.request('GET', `${API}/${created.id}`)
@@ -23,7 +30,7 @@ test('GET /oauth_connections/:id answers the record by its integer id', async (t
   t.deepEqual(answer.body.oauth_connection, created)
 })
 
-test('GET /oauth_connections/:id answers the record by its uuid', async (t) => {
+writeTest('GET /oauth_connections/:id answers the record by its uuid', async (t) => {
   const created = await target.create({ name: 'Show by uuid' })
 
   const answer = await target.request('GET', `${API}/${created.uuid}`)

@@ -1,6 +1,13 @@
 import test, { type ExecutionContext } from 'ava'
 
-import { API, assertContract, startTarget, type Answer, type Target } from './_harness.ts'
+import {
+  API,
+  assertContract,
+  startTarget,
+  type Answer,
+  type Target,
+  writeTest,
+} from './_harness.ts'
 
 let target: Target
 
@@ -38,27 +45,30 @@ async function show(t: ExecutionContext, id: number): Promise<Record<string, unk
 }
 
 for (const [method, operationId] of METHODS) {
-  test(`${method} /oauth_connections/:id answers 200, changing only fields sent`, async (t) => {
-    const record = await target.create({
-      name: `${method} only sent`,
-      description: 'before',
-      client_id: 'client-kept',
-      webhook_read_timeout: 5,
-      expires_at: '2024-03-29T04:34:43Z',
-    })
+  writeTest(
+    `${method} /oauth_connections/:id answers 200, changing only fields sent`,
+    async (t) => {
+      const record = await target.create({
+        name: `${method} only sent`,
+        description: 'before',
+        client_id: 'client-kept',
+        webhook_read_timeout: 5,
+        expires_at: '2024-03-29T04:34:43Z',
+      })
 
-    const answer = await target.request(method, `${API}/${record.id}`, {
-      json: { description: 'after' },
-    })
+      const answer = await target.request(method, `${API}/${record.id}`, {
+        json: { description: 'after' },
+      })
 
-    assertContract(t, operationId, answer, 200)
-    t.deepEqual(unmoved(answer.body.oauth_connection), {
-      ...unmoved(record),
-      description: 'after',
-    })
-  })
+      assertContract(t, operationId, answer, 200)
+      t.deepEqual(unmoved(answer.body.oauth_connection), {
+        ...unmoved(record),
+        description: 'after',
+      })
+    },
+  )
 
-  test(`${method} /oauth_connections/:id stores the change for GET to find`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id stores the change for GET to find`, async (t) => {
     const record = await target.create({ name: `${method} stored`, client_id: 'before' })
 
     const answer = await target.request(method, `${API}/${record.id}`, {
@@ -69,7 +79,7 @@ for (const [method, operationId] of METHODS) {
     t.deepEqual(await show(t, record.id), answer.body.oauth_connection)
   })
 
-  test(`${method} /oauth_connections/:id moves updated_at forward`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id moves updated_at forward`, async (t) => {
     const record = await target.create({
       name: `${method} moves updated_at`,
       updated_at: '2020-01-01T00:00:00Z',
@@ -85,7 +95,7 @@ for (const [method, operationId] of METHODS) {
     t.is(answer.body.oauth_connection.created_at, record.created_at)
   })
 
-  test(`${method} /oauth_connections/:id keeps an updated_at it is given`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id keeps an updated_at it is given`, async (t) => {
     const record = await target.create({ name: `${method} given updated_at` })
 
     const answer = await target.request(method, `${API}/${record.id}`, {
@@ -96,7 +106,7 @@ for (const [method, operationId] of METHODS) {
     t.is(answer.body.oauth_connection.updated_at, '2022-05-06T07:08:09.000Z')
   })
 
-  test(`${method} /oauth_connections/:id with a wrapped form body changes it`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id with a wrapped form body changes it`, async (t) => {
     const record = await target.create({ name: `${method} form`, description: 'before' })
 
     const answer = await target.request(method, `${API}/${record.id}`, {
@@ -107,52 +117,61 @@ for (const [method, operationId] of METHODS) {
     t.is(answer.body.oauth_connection.description, 'from a form')
   })
 
-  test(`${method} /oauth_connections/:id with query parameters changes the field`, async (t) => {
-    const record = await target.create({ name: `${method} query`, description: 'before' })
+  writeTest(
+    `${method} /oauth_connections/:id with query parameters changes the field`,
+    async (t) => {
+      const record = await target.create({ name: `${method} query`, description: 'before' })
 
-    const answer = await target.request(method, `${API}/${record.id}`, {
-      query: { description: 'from the query' },
-    })
+      const answer = await target.request(method, `${API}/${record.id}`, {
+        query: { description: 'from the query' },
+      })
 
-    assertContract(t, operationId, answer, 200)
-    t.is(answer.body.oauth_connection.description, 'from the query')
-  })
+      assertContract(t, operationId, answer, 200)
+      t.is(answer.body.oauth_connection.description, 'from the query')
+    },
+  )
 
-  test(`${method} /oauth_connections/:id with blank decimals and times stores null`, async (t) => {
-    const record = await target.create({
-      name: `${method} blanks`,
-      description: 'kept as blank',
-      webhook_read_timeout: 5,
-      expires_in: 3600,
-      expires_at: '2024-03-29T04:34:43Z',
-    })
+  writeTest(
+    `${method} /oauth_connections/:id with blank decimals and times stores null`,
+    async (t) => {
+      const record = await target.create({
+        name: `${method} blanks`,
+        description: 'kept as blank',
+        webhook_read_timeout: 5,
+        expires_in: 3600,
+        expires_at: '2024-03-29T04:34:43Z',
+      })
 
-    const answer = await target.request(method, `${API}/${record.id}`, {
-      json: { description: '', webhook_read_timeout: '', expires_in: '', expires_at: '' },
-    })
+      const answer = await target.request(method, `${API}/${record.id}`, {
+        json: { description: '', webhook_read_timeout: '', expires_in: '', expires_at: '' },
+      })
 
-    assertContract(t, operationId, answer, 200)
-    t.like(answer.body.oauth_connection, {
-      description: '',
-      webhook_read_timeout: null,
-      expires_in: null,
-      expires_at: null,
-    })
-  })
+      assertContract(t, operationId, answer, 200)
+      t.like(answer.body.oauth_connection, {
+        description: '',
+        webhook_read_timeout: null,
+        expires_in: null,
+        expires_at: null,
+      })
+    },
+  )
 
-  test(`${method} /oauth_connections/:id answers no client_secret or access_token`, async (t) => {
-    const record = await target.create({ name: `${method} write-only` })
+  writeTest(
+    `${method} /oauth_connections/:id answers no client_secret or access_token`,
+    async (t) => {
+      const record = await target.create({ name: `${method} write-only` })
 
-    const answer = await target.request(method, `${API}/${record.id}`, {
-      json: { client_secret: SECRET, access_token: TOKEN },
-    })
+      const answer = await target.request(method, `${API}/${record.id}`, {
+        json: { client_secret: SECRET, access_token: TOKEN },
+      })
 
-    assertContract(t, operationId, answer, 200)
-    t.false(answer.text.includes(SECRET), 'client_secret value echoed')
-    t.false(answer.text.includes(TOKEN), 'access_token value echoed')
-    t.false(answer.text.includes('"client_secret"'), 'client_secret key answered')
-    t.false(answer.text.includes('"access_token"'), 'access_token key answered')
-  })
+      assertContract(t, operationId, answer, 200)
+      t.false(answer.text.includes(SECRET), 'client_secret value echoed')
+      t.false(answer.text.includes(TOKEN), 'access_token value echoed')
+      t.false(answer.text.includes('"client_secret"'), 'client_secret key answered')
+      t.false(answer.text.includes('"access_token"'), 'access_token key answered')
+    },
+  )
 
   for (const [field, value] of [
     ['expires_at', 'yesterday'],
@@ -161,7 +180,7 @@ for (const [method, operationId] of METHODS) {
   ] as const) {
     const shown = JSON.stringify(value)
 
-    test(`${method} /oauth_connections/:id with ${field} ${shown} answers 422`, async (t) => {
+    writeTest(`${method} /oauth_connections/:id with ${field} ${shown} answers 422`, async (t) => {
       const record = await target.create({ name: `${method} bad ${field}` })
 
       const answer = await target.request(method, `${API}/${record.id}`, {
@@ -173,7 +192,7 @@ for (const [method, operationId] of METHODS) {
     })
   }
 
-  test(`${method} /oauth_connections/:id answering 422 changes nothing`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id answering 422 changes nothing`, async (t) => {
     const record = await target.create({ name: `${method} unchanged`, description: 'before' })
 
     const answer = await target.request(method, `${API}/${record.id}`, {
@@ -184,7 +203,7 @@ for (const [method, operationId] of METHODS) {
     t.deepEqual(await show(t, record.id), record)
   })
 
-  test(`${method} /oauth_connections/:id with an unknown id answers 404`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id with an unknown id answers 404`, async (t) => {
     const path = `${API}/999999999`
 
     const answer = await target.request(method, path, { json: { description: 'nobody' } })
@@ -192,7 +211,7 @@ for (const [method, operationId] of METHODS) {
     assertContract(t, operationId, answer, 404)
   })
 
-  test(`${method} /oauth_connections/:id of a deleted record answers 404`, async (t) => {
+  writeTest(`${method} /oauth_connections/:id of a deleted record answers 404`, async (t) => {
     const record = await target.create({ name: `${method} deleted` })
     assertContract(
       t,

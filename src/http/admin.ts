@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 
 import Router from '@koa/router'
 import coBody from 'co-body'
@@ -14,8 +13,9 @@ import type { Sessions } from '../sessions.ts'
 import type { Spec } from '../spec/spec.ts'
 import type { Journal } from './journal.ts'
 import { SESSION_HEADER } from './router.ts'
+import { packageFile } from '../package-root.ts'
 
-export const ADMIN_SPEC_FILE = fileURLToPath(new URL('../../admin.openapi.yaml', import.meta.url))
+export const ADMIN_SPEC_FILE = packageFile('admin.openapi.yaml')
 
 /** An import may hold the whole state: far larger than an API body may be. */
 const IMPORT_LIMIT = '200mb'

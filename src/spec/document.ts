@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 
 import type { OpenAPIV3_1 } from 'openapi-types'
 import { load } from 'js-yaml'
+import { packageFile } from '../package-root.ts'
 
 export type Document = OpenAPIV3_1.Document
 export type SchemaObject = OpenAPIV3_1.SchemaObject
 
 /** The openapi.yaml at the root of this package, the one the server serves by default. */
-export const DEFAULT_SPEC_FILE = fileURLToPath(new URL('../../openapi.yaml', import.meta.url))
+export const DEFAULT_SPEC_FILE = packageFile('openapi.yaml')
 
 /** Reads an OpenAPI 3.1 document; a file that is not one stops the start with its name. */
 export function readDocument(file: string = DEFAULT_SPEC_FILE): Document {
