@@ -54,6 +54,8 @@ export const DEFAULT_CONFIG: MockConfig = {
   maxSessions: DEFAULT_MAX_SESSIONS,
 }
 
+const CLOSE_SWEEP_MS = 50
+
 export interface MockServer {
   app: Koa
   /** The default data: what requests without `X-Mock-Session` work on. */
@@ -114,7 +116,13 @@ export function createMockServer(overrides: Partial<MockConfig> = {}): MockServe
     close: () =>
       new Promise((resolve, reject) => {
         if (!server?.listening) return resolve()
-        server.close((error) => (error ? reject(error) : resolve()))
+        // A keep-alive connection whose answer was in flight turns idle afterwards: sweeping
+        // idle ones until the end keeps it from holding the exit back for its whole timeout.
+        const sweep = setInterval(() => server?.closeIdleConnections(), CLOSE_SWEEP_MS)
+        server.close((error) => {
+          clearInterval(sweep)
+          return error ? reject(error) : resolve()
+        })
         server.closeIdleConnections()
       }),
   }
