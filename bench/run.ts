@@ -6,6 +6,7 @@
  * memory, and writes bench/results.md. --quick loads this mock alone for a second a scenario,
  * prints the table instead, and fails only on errors or non-2xx answers.
  */
+import { spawn } from 'node:child_process'
 import { writeFileSync, realpathSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -54,10 +55,12 @@ interface Options {
 
 type Args = (port: number) => string[]
 
+// The bundle `npm start` runs (built by scripts/build.mjs before the run), so that start
+// figures are what a user of `npm start` gets.
 const mockArgs =
   (...extra: string[]): Args =>
   (port) => [
-    ...['--import', 'tsx', 'src/cli.ts', '--port', String(port), '--host', HOST],
+    ...['dist/cli.mjs', '--port', String(port), '--host', HOST],
     ...['--log-level', 'silent', ...extra],
   ]
 
@@ -245,6 +248,14 @@ function onSignal(signal: NodeJS.Signals): void {
   stopAll().finally(() => process.exit(130))
 }
 
+function buildCli(): Promise<void> {
+  const child = spawn(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new Error('build failed'))))
+  })
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2))
   const report = newReport(options)
@@ -256,6 +267,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('exit', killAllNow)
 
   try {
+    await buildCli()
     await (options.quick ? quickRun(options, report) : fullRun(options, report))
   } finally {
     await stopAll()

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import formatsPlugin from 'ajv-formats'
 import type { ExecutionContext } from 'ava'
-import { parse } from 'yaml'
+import { load as parse } from 'js-yaml'
 
 import type { Answer } from '../contract-tests/_harness.ts'
 import { createMockServer, type MockConfig, type MockServer } from '../src/server.ts'
@@ -114,7 +114,7 @@ export function assertEnvelope(t: ExecutionContext, answer: Answer, status: numb
   t.is(typeof answer.body.message, 'string')
 }
 
-const adminSpec = parse(readFileSync(ADMIN_SPEC_FILE, 'utf8'))
+const adminSpec = parse(readFileSync(ADMIN_SPEC_FILE, 'utf8')) as Record<string, unknown>
 const adminAjv = new Ajv2020({ allErrors: true, strict: false })
 formatsPlugin.default(adminAjv)
 const ADMIN_SPEC_ID = 'admin.openapi.yaml'

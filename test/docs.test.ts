@@ -1,7 +1,7 @@
 // The docs page and the spec routes over HTTP, without a browser (test/docs-page.browser.ts
 // drives the page itself). With auth on throughout: none of them is an API route.
 import test from 'ava'
-import { parse } from 'yaml'
+import { load as parse } from 'js-yaml'
 
 import { createMockServer, type MockServer } from '../src/server.ts'
 import { readDocument } from '../src/spec/document.ts'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 
 import test from 'ava'
-import { parse } from 'yaml'
+import { load as parse } from 'js-yaml'
 
 import { DEFAULT_SPEC_FILE, type SchemaObject } from '../src/spec/document.ts'
 import { loadSpec } from '../src/spec/spec.ts'

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 import type { Context, Middleware, Next } from 'koa'
-import { stringify } from 'yaml'
+import { dump } from 'js-yaml'
 
 import type { Document } from '../spec/document.ts'
 import type { Spec } from '../spec/spec.ts'
@@ -86,7 +86,7 @@ function docsAssets(document: Document): Map<string, () => Asset> {
  * or aliases, which some YAML readers refuse.
  */
 function yamlOf(document: Document): string {
-  return stringify(document, { aliasDuplicateObjects: false, lineWidth: 0, blockQuote: 'literal' })
+  return dump(document, { noRefs: true, lineWidth: -1 })
 }
 
 /** Kept for the process's life: the same for every server in it. */
