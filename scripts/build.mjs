@@ -14,7 +14,8 @@ await build({
   logLevel: 'warning',
   // Bundled CommonJS dependencies still call require(); give the bundle one.
   banner: {
-    js: "import { createRequire as bundleRequire } from 'node:module'\n" +
+    js:
+      "import { createRequire as bundleRequire } from 'node:module'\n" +
       'const require = bundleRequire(import.meta.url)',
   },
 })
