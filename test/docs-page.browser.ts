@@ -10,6 +10,7 @@ import type { OpenAPIV3_1 } from 'openapi-types'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 
 import { createMockServer, type MockServer } from '../src/server.ts'
+import { ADMIN_SPEC_FILE } from '../src/http/admin.ts'
 import { readDocument } from '../src/spec/document.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -105,6 +106,22 @@ test.serial('the page sends "try it" requests to this mock and shows the answer'
   t.pass('the page shows 200 OK')
 })
 
+test.serial('the admin API has its own docs page, linked from the main one', async (t) => {
+  await page.goto(`${baseUrl}/docs`)
+  await page
+    .locator('a[href="/docs/admin"]')
+    .first()
+    .waitFor({ state: 'attached', timeout: WAIT_MS })
+
+  const response = await page.goto(`${baseUrl}/docs/admin`)
+
+  t.is(response?.status(), 200)
+  for (const summary of adminSummaries()) {
+    await page.getByText(summary, { exact: true }).first().waitFor({ timeout: WAIT_MS })
+    t.pass(`shows ${summary}`)
+  }
+})
+
 test.serial('the page fetched nothing from the internet', (t) => {
   t.deepEqual(external, [])
 })
@@ -122,6 +139,15 @@ function documentedOperations(): DocumentedOperation[] {
     }
   }
   return operations
+}
+
+function adminSummaries(): string[] {
+  const admin = readDocument(ADMIN_SPEC_FILE)
+  return Object.values(admin.paths ?? {}).flatMap((item) =>
+    Object.values(item ?? {}).map(
+      (operation) => (operation as OpenAPIV3_1.OperationObject).summary ?? '',
+    ),
+  )
 }
 
 function isRequestTo(url: string, path: string): boolean {

@@ -112,5 +112,4 @@ for (const [what, agent] of [
   })
 }
 
-// The state file would let a SIGKILL lose nothing acknowledged; the flag is not there yet.
-test.todo('SIGKILL after acknowledged creates loses none of them with --state-file')
+// A SIGKILL in the middle of a write storm, with --state-file: test/state-file.test.ts.

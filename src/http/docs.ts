@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 
 import type { Context, Middleware, Next } from 'koa'
-import { dump } from 'js-yaml'
+import { dump, load } from 'js-yaml'
 
 import type { Document } from '../spec/document.ts'
+import { ADMIN_SPEC_FILE } from './admin.ts'
 import type { Spec } from '../spec/spec.ts'
 
 // The docs page and the spec are not API routes: they are mounted before auth, and show only
@@ -13,6 +14,7 @@ import type { Spec } from '../spec/spec.ts'
 
 const RENDERER_MODULE = '@scalar/api-reference/browser/standalone.js'
 const RENDERER_PATH = '/docs/api-reference.js'
+const ADMIN_SPEC_PATH = '/docs/admin/openapi.json'
 const READ_METHODS = new Set(['GET', 'HEAD'])
 /** The page asks for the bundle with its hash in the query, so a browser may keep each one. */
 const IMMUTABLE = 'public, max-age=31536000, immutable'
@@ -60,12 +62,23 @@ export function docsRoutes(spec: Spec): Middleware {
 function docsAssets(document: Document): Map<string, () => Asset> {
   const page = once(() => ({
     type: 'text/html; charset=utf-8',
-    body: docsPage(document, rendererBundle().hash),
+    body: docsPage(document, '/openapi.json', rendererBundle().hash),
+  }))
+  const adminDocument = once(() => load(readFileSync(ADMIN_SPEC_FILE, 'utf8')) as Document)
+  const adminPage = once(() => ({
+    type: 'text/html; charset=utf-8',
+    body: docsPage(adminDocument(), ADMIN_SPEC_PATH, rendererBundle().hash),
   }))
 
   return new Map<string, () => Asset>([
     ['/docs', page],
     ['/docs/', page],
+    // The mock's own admin API, from admin.openapi.yaml; openapi.yaml's description links here.
+    ['/docs/admin', adminPage],
+    [
+      ADMIN_SPEC_PATH,
+      once(() => ({ type: 'application/json', body: JSON.stringify(adminDocument(), null, 2) })),
+    ],
     [
       RENDERER_PATH,
       () => ({ type: 'text/javascript', body: rendererBundle().body, cacheControl: IMMUTABLE }),
@@ -105,10 +118,10 @@ function rendererBundle(): Bundle {
  * reaches this very server on whatever host and port it runs. Default fonts, telemetry and the
  * AI agent are off: each would fetch from the renderer's own hosts.
  */
-function docsPage(document: Document, rendererHash: string): string {
+function docsPage(document: Document, specPath: string, rendererHash: string): string {
   const title = escapeHtml(`${document.info?.title ?? 'API'} — mock server docs`)
   const options = {
-    url: '/openapi.json',
+    url: specPath,
     withDefaultFonts: false,
     telemetry: false,
     agent: { disabled: true },

@@ -16,6 +16,20 @@ const MAX_OFFSET_HOURS = 14
  * (`Eastern Time (US & Canada)`) or `UTC`; undefined when it names no zone.
  */
 export function resolveZone(name: string): string | undefined {
+  const known = resolvedZones.get(name)
+  if (known) return known
+
+  const zone = lookUpZone(name)
+  if (zone && resolvedZones.size < MAX_REMEMBERED_ZONES) resolvedZones.set(name, zone)
+  return zone
+}
+
+// Checking a zone builds an Intl.DateTimeFormat, which costs more than the rest of a list
+// request: valid names are remembered. There are fewer than a thousand of them.
+const MAX_REMEMBERED_ZONES = 1000
+const resolvedZones = new Map<string, string>()
+
+function lookUpZone(name: string): string | undefined {
   if (IANAZone.isValidZone(name)) return name
 
   // The Rails table is a plain object: `constructor` would find Object, so check what came back.

@@ -115,8 +115,17 @@ export class Store<R extends StorableRecord> {
     const old = this.#byId.get(record.id)
     if (!old) throw new Error(`no record ${record.id} to replace`)
 
-    this.#unindex(old)
-    this.#index(this.#entryOf(record))
+    const entry = this.#entryOf(record)
+    if (entry.createdAt !== old.createdAt) {
+      this.#unindex(old)
+      this.#index(entry)
+      return record
+    }
+
+    // Most updates keep created_at: the entry keeps its place, and no splice moves the array.
+    this.#ordered[this.#positionOf(old)] = entry
+    this.#byId.set(record.id, entry)
+    this.#byUuid.set(record.uuid, entry)
     return record
   }
 
