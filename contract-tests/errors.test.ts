@@ -115,6 +115,18 @@ for (const [route, operationId, pathOf] of WRITES) {
 
     assertContract(t, operationId, answer, 422)
   })
+
+  for (const json of ['null', '123', 'true', '"text"']) {
+    writeTest(`${route} with the JSON body ${json} answers 422, not 400`, async (t) => {
+      const path = await pathOf(t)
+      const headers = { 'content-type': 'application/json' }
+
+      const answer = await send(t, method, path, { raw: json, headers })
+
+      assertContract(t, operationId, answer, 422)
+      t.regex(answer.body.message, /must be an object/)
+    })
+  }
 }
 
 writeTest('POST /oauth_connections with a form body over 1 MiB answers 413', async (t) => {

@@ -89,7 +89,7 @@ export interface components {
         Text: string | null;
         /** @description Must be a decimal number. */
         Decimal: number | string | null;
-        /** @description Must be a valid time: 2024-03-29 04:34:43 +0000 */
+        /** @description Must be a valid time: 2024-03-29 04:34:43 +0000, or ISO 8601 */
         Time: string | null;
         /** @description Must be a date formatted like 2016-01-01 12:25:15 -0500, or ISO 8601 */
         TimeText: string;

@@ -63,7 +63,9 @@ export async function discardBody(ctx: Context): Promise<void> {
 async function parseBody(ctx: Context, type: string): Promise<unknown> {
   try {
     if (type === JSON_TYPE || type.endsWith('+json')) {
-      return await coBody.json(ctx.req, { limit: BODY_LIMIT_BYTES, strict: true })
+      // Not strict: `null` or `123` is valid JSON, and deserves "must be an object" (422), not
+      // "not valid JSON" (400).
+      return await coBody.json(ctx.req, { limit: BODY_LIMIT_BYTES, strict: false })
     }
     if (type === FORM_TYPE) {
       return await coBody.form(ctx.req, { limit: BODY_LIMIT_BYTES, queryString: QS_OPTIONS })
