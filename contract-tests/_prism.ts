@@ -250,6 +250,8 @@ export function unjudgeable(
   const charset = /charset=([^;\s]+)/i.exec(type[1])?.[1]
   if (charset && !/^utf-?8$/i.test(charset)) return `a JSON body in charset ${charset}`
   if (!parses(body)) return 'a JSON body that is not JSON'
+  // Prism 5.14 answers 400 for a JSON string and forwards `null` as no body at all.
+  if (!/^\s*[[{]/.test(body)) return 'a JSON body that is no object or array'
 }
 
 function decodes(text: string): boolean {
