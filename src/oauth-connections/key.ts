@@ -8,12 +8,17 @@ const FALLBACK = 'oauth-connection'
 export function uniqueKey(
   name: string | null | undefined,
   isTaken: (key: string) => boolean,
+  nextSuffixes?: Map<string, number>,
 ): string {
   const base = slugOf(name ?? '') || FALLBACK
-  let key = base
+  if (!isTaken(base)) return base
 
-  for (let suffix = 2; isTaken(key); suffix++) key = `${base}-${suffix}`
-  return key
+  // Given `nextSuffixes`, the search starts where the last one for this base ended, so that
+  // the thousandth "Test" costs one look-up, not a thousand.
+  let suffix = nextSuffixes?.get(base) ?? 2
+  while (isTaken(`${base}-${suffix}`)) suffix++
+  nextSuffixes?.set(base, suffix + 1)
+  return `${base}-${suffix}`
 }
 
 function slugOf(name: string): string {

@@ -26,6 +26,8 @@ export class OauthConnections {
   readonly shape: RecordShape
   readonly store: Store<StoredRecord>
   readonly #now: Clock
+  /** Where the next key suffix search starts, per key base: see uniqueKey. */
+  readonly #suffixes = new Map<string, number>()
   /** Called after each create, update and destroy, before the answer: see StateFile. */
   onChange: (change: Change) => void = () => {}
   /** Every column and field null, but the record's constant `type`: what records start from. */
@@ -65,7 +67,11 @@ export class OauthConnections {
         ...fields,
         id,
         uuid: randomUUID(),
-        key: uniqueKey(fields.name as string | null, (key) => this.store.hasKey(key)),
+        key: uniqueKey(
+          fields.name as string | null,
+          (key) => this.store.hasKey(key),
+          this.#suffixes,
+        ),
         created_at: orNow(fields.created_at, now),
         updated_at: orNow(fields.updated_at, now),
         user_updated_at: now,

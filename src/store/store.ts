@@ -1,6 +1,6 @@
-// Records in memory, newest first, with the indexes a list needs: by id, by uuid, by key, and
-// one array ordered by (created_at, id) descending so that a date range is two binary
-// searches and a page is a slice. It knows nothing of HTTP or of the spec.
+// Records in memory, with the indexes a list needs: by id, by uuid, by key, and one array
+// ordered by (created_at, id) so that a date range is two binary searches and a page is a
+// slice, read from the end for newest first. It knows nothing of HTTP or of the spec.
 
 /** What the store needs of a record; the rest of it is the resource's business. */
 export interface StorableRecord {
@@ -156,17 +156,21 @@ export class Store<R extends StorableRecord> {
     offset: number,
     limit: number,
   ): { total: number; records: R[] } {
-    const start = to === undefined ? 0 : this.#firstAtOrBefore(to)
-    const end = from === undefined ? this.#ordered.length : this.#firstBefore(from)
+    // The array runs oldest first: the range is [start, end), and newest first means from
+    // its end backwards.
+    const start = from === undefined ? 0 : this.#firstAtOrAfter(from)
+    const end = to === undefined ? this.#ordered.length : this.#firstAfter(to)
 
     if (!text) {
-      const slice = this.#ordered.slice(start + offset, Math.min(end, start + offset + limit))
+      const last = end - offset
+      const first = Math.max(start, last - limit)
+      const slice = last > first ? this.#ordered.slice(first, last).reverse() : []
       return { total: Math.max(end - start, 0), records: slice.map((entry) => entry.record) }
     }
 
     const records: R[] = []
     let total = 0
-    for (let index = start; index < end; index++) {
+    for (let index = end - 1; index >= start; index--) {
       const entry = this.#ordered[index]
       if (!contains(entry.searchText, text)) continue
       if (total >= offset && records.length < limit) records.push(entry.record)
@@ -189,7 +193,7 @@ export class Store<R extends StorableRecord> {
   sort(records: R[]): R[] {
     return records
       .map((record) => this.#byId.get(record.id) ?? this.#entryOf(record))
-      .sort(compareEntries)
+      .sort((a, b) => compareEntries(b, a))
       .map((entry) => entry.record)
   }
 
@@ -223,12 +227,12 @@ export class Store<R extends StorableRecord> {
     return this.#lowerBound((other) => compareEntries(other, entry) < 0)
   }
 
-  #firstAtOrBefore(time: number): number {
-    return this.#lowerBound((other) => other.createdAt > time)
+  #firstAtOrAfter(time: number): number {
+    return this.#lowerBound((other) => other.createdAt < time)
   }
 
-  #firstBefore(time: number): number {
-    return this.#lowerBound((other) => other.createdAt >= time)
+  #firstAfter(time: number): number {
+    return this.#lowerBound((other) => other.createdAt <= time)
   }
 
   /** The first index whose entry does not satisfy `isBefore`; the array is partitioned by it. */
@@ -261,7 +265,10 @@ function assertDistinct<R extends StorableRecord>(records: R[]): void {
   }
 }
 
-/** Newest first: created_at descending, then id descending. */
+/**
+ * Oldest first, the order of the array: created_at, then id. A new record has the latest
+ * created_at and the highest id, so it is appended, never spliced in at the front.
+ */
 function compareEntries<R extends StorableRecord>(a: Entry<R>, b: Entry<R>): number {
-  return b.createdAt - a.createdAt || b.record.id - a.record.id
+  return a.createdAt - b.createdAt || a.record.id - b.record.id
 }
