@@ -101,6 +101,42 @@ async function startPrism(baseUrl: string, server: MockServer | undefined) {
   }
 }
 
+/**
+ * The target of one test file: started before its tests, its records deleted and it closed
+ * after them. Call it once, at the top of the file.
+ */
+export function useTarget(config: Partial<MockConfig> = {}): Target {
+  let started: Target | undefined
+
+  test.before(async () => {
+    started = await startTarget(config)
+  })
+  test.after.always(async () => {
+    await started?.cleanup()
+    await started?.close()
+  })
+  return new Proxy({} as Target, {
+    get(_, key) {
+      if (!started) throw new Error('the target starts in test.before: use it inside tests')
+      return Reflect.get(started, key)
+    },
+  })
+}
+
+let tags = 0
+
+/** A name part no other test's records carry, so that concurrent tests never see each other. */
+export function uniqueTag(label: string): string {
+  tags += 1
+  return `${label} #${tags}:`
+}
+
+/** A list request for only the records whose names carry `tag`, plus the query given. */
+export function taggedLister(target: Target) {
+  return (tag: string, query: RequestOptions['query'] = {}): Promise<Answer> =>
+    target.request('GET', API, { query: { fulltext: `${target.prefix} ${tag}`, ...query } })
+}
+
 function buildTarget(
   apiUrl: string,
   server: MockServer | undefined,

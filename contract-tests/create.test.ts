@@ -4,23 +4,13 @@ import {
   API,
   assertContract,
   assertFullRecord,
-  startTarget,
   type Answer,
   type RequestOptions,
-  type Target,
   writeTest,
+  useTarget,
 } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 const SECRET = 'cs-5f1d0c7a-never-echoed'
 const TOKEN = 'at-9b2e4d6f-never-echoed'

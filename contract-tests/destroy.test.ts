@@ -1,17 +1,8 @@
 import test, { type ExecutionContext } from 'ava'
 
-import { API, assertContract, startTarget, type Target, writeTest } from './_harness.ts'
+import { API, assertContract, writeTest, useTarget } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 const SECRET = 'cs-3a8f5e1c-never-echoed'
 const TOKEN = 'at-6e9c2b4d-never-echoed'

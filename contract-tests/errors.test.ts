@@ -5,23 +5,13 @@ import test, { type ExecutionContext } from 'ava'
 import {
   API,
   assertContract,
-  startTarget,
   type Answer,
   type RequestOptions,
-  type Target,
   writeTest,
+  useTarget,
 } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 const JSON_TYPE = { 'content-type': 'application/json' }
 const FORM_TYPE = { 'content-type': 'application/x-www-form-urlencoded' }

@@ -1,37 +1,9 @@
 import test from 'ava'
 
-import {
-  API,
-  assertContract,
-  startTarget,
-  type Answer,
-  type RequestOptions,
-  type Target,
-  writeTest,
-} from './_harness.ts'
+import { API, assertContract, writeTest, useTarget, taggedLister, uniqueTag } from './_harness.ts'
 
-let target: Target
-let tags = 0
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
-
-/** A name part no other test's records carry, so that concurrent tests never see each other. */
-function uniqueTag(label: string): string {
-  tags += 1
-  return `${label} #${tags}:`
-}
-
-/** Lists only the records whose names carry `tag`, with the other parameters given. */
-function list(tag: string, query: RequestOptions['query'] = {}): Promise<Answer> {
-  return target.request('GET', API, { query: { fulltext: `${target.prefix} ${tag}`, ...query } })
-}
+const target = useTarget()
+const list = taggedLister(target)
 
 /** One record created at each time given, in that order. */
 async function createAt(tag: string, times: string[]): Promise<any[]> {

@@ -4,29 +4,13 @@ import {
   API,
   assertContract,
   assertFullRecord,
-  startTarget,
   type Answer,
-  type Target,
   writeTest,
+  useTarget,
+  uniqueTag,
 } from './_harness.ts'
 
-let target: Target
-let tags = 0
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
-
-/** A name part no other test's records carry, so that concurrent tests never see each other. */
-function uniqueTag(label: string): string {
-  tags += 1
-  return `${label} #${tags}:`
-}
+const target = useTarget()
 
 /**
  * Lists the records whose names carry `tag`, with `ids` written into the query string as it is

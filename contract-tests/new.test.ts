@@ -1,17 +1,8 @@
 import test from 'ava'
 
-import { API, assertContract, startTarget, type Target } from './_harness.ts'
+import { API, assertContract, useTarget } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 const NEW = `${API}/new`
 const SECRET = 'cs-8e1b7d2f-never-echoed'

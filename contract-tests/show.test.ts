@@ -1,24 +1,8 @@
 import test from 'ava'
 
-import {
-  API,
-  assertContract,
-  assertFullRecord,
-  startTarget,
-  writeTest,
-  type Target,
-} from './_harness.ts'
+import { API, assertContract, assertFullRecord, writeTest, useTarget } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 writeTest('GET /oauth_connections/:id answers the record by its integer id', async (t) => {
   const created = await target.create({ name: 'Show by id', client_id: 'abc' })

@@ -1,24 +1,8 @@
 import test, { type ExecutionContext } from 'ava'
 
-import {
-  API,
-  assertContract,
-  startTarget,
-  type Answer,
-  type Target,
-  writeTest,
-} from './_harness.ts'
+import { API, assertContract, type Answer, writeTest, useTarget } from './_harness.ts'
 
-let target: Target
-
-test.before(async () => {
-  target = await startTarget()
-})
-
-test.after.always(async () => {
-  await target.cleanup()
-  await target.close()
-})
+const target = useTarget()
 
 const SECRET = 'cs-0c6e2a9d-never-echoed'
 const TOKEN = 'at-7d4b1f3e-never-echoed'
