@@ -123,6 +123,24 @@ export function useTarget(config: Partial<MockConfig> = {}): Target {
   })
 }
 
+/** A raw request through the target; a record it creates is deleted when the test ends. */
+export async function sendCleaningUp(
+  target: Target,
+  t: ExecutionContext,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Answer> {
+  const answer = await target.request(method, path, options)
+  const id = answer.status === 201 ? answer.body?.oauth_connection?.id : undefined
+  if (id !== undefined) {
+    t.teardown(async () => {
+      await target.request('DELETE', `${API}/${id}`)
+    })
+  }
+  return answer
+}
+
 let tags = 0
 
 /** A name part no other test's records carry, so that concurrent tests never see each other. */

@@ -8,6 +8,7 @@ import {
   type RequestOptions,
   writeTest,
   useTarget,
+  sendCleaningUp,
 } from './_harness.ts'
 
 const target = useTarget()
@@ -16,21 +17,8 @@ const SECRET = 'cs-5f1d0c7a-never-echoed'
 const TOKEN = 'at-9b2e4d6f-never-echoed'
 const TEN_MINUTES = 10 * 60 * 1000
 
-/** A raw request; a record it creates is deleted when the test ends. */
-async function send(
-  t: ExecutionContext,
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<Answer> {
-  const answer = await target.request(method, path, options)
-  const id = answer.status === 201 ? answer.body?.oauth_connection?.id : undefined
-  if (id !== undefined) {
-    t.teardown(async () => {
-      await target.request('DELETE', `${API}/${id}`)
-    })
-  }
-  return answer
+function send(t: ExecutionContext, method: string, path: string, options?: RequestOptions) {
+  return sendCleaningUp(target, t, method, path, options)
 }
 
 function listMatching(text: string): Promise<Answer> {

@@ -9,6 +9,7 @@ import {
   type RequestOptions,
   writeTest,
   useTarget,
+  sendCleaningUp,
 } from './_harness.ts'
 
 const target = useTarget()
@@ -33,21 +34,8 @@ function assertEnvelope(t: ExecutionContext, answer: Answer, status: number): vo
   )
 }
 
-/** A request that may create a record: one it creates is deleted when the test ends. */
-async function send(
-  t: ExecutionContext,
-  method: string,
-  path: string,
-  options: RequestOptions = {},
-): Promise<Answer> {
-  const answer = await target.request(method, path, options)
-  const id = answer.status === 201 ? answer.body?.oauth_connection?.id : undefined
-  if (id !== undefined) {
-    t.teardown(async () => {
-      await target.request('DELETE', `${API}/${id}`)
-    })
-  }
-  return answer
+function send(t: ExecutionContext, method: string, path: string, options?: RequestOptions) {
+  return sendCleaningUp(target, t, method, path, options)
 }
 
 /** The write operations: create, and both updates of a record of the test's own. */

@@ -2,12 +2,11 @@
 // its signals, its memory. Spawned as node itself (no npm, npx or shell in between), so that
 // the PID is the server's and a signal reaches it.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-export const HOST = '127.0.0.1'
+import { freePort, ROOT } from './_process.ts'
+
+export { freePort, HOST, ROOT } from './_process.ts'
 
 const START_TIMEOUT_MS = 30_000
 const KILL_GRACE_MS = 5_000
@@ -23,16 +22,6 @@ export interface CliServer {
   stderr(): string
   /** Resolves with the exit code (null after a signal) and the signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
-
-/** Binds port 0 and lets it go: the kernel's pick is free, barring a race we accept. */
-export async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve))
-  const address = server.address()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
 }
 
 /**
