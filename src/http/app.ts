@@ -32,8 +32,8 @@ const SHOW_OPERATION = 'showOauthConnection'
 const JOURNAL_CAPACITY = 1000
 
 /**
- * The Koa app: request log, error envelope, headers, CORS, the docs page, auth, then one route
- * per operation.
+ * The Koa app, outermost first: request log, journal, error envelope, security headers, CORS,
+ * URL length, the docs page, auth, the admin API, chaos, then one route per operation.
  */
 export function createApp(options: AppOptions): Koa {
   const app = new Koa()
