@@ -64,16 +64,26 @@ export class Store<R extends StorableRecord> {
    * Keys must be unique among themselves too.
    */
   insertMany(records: R[]): void {
-    assertDistinct(records)
-    for (const record of records) this.#assertFree(record)
+    // One pass: each record is checked against the indexes, which by then hold the batch's
+    // earlier records too; a clash takes the batch's records out again.
+    const added: Entry<R>[] = []
+    try {
+      for (const record of records) {
+        this.#assertFree(record)
+        const entry = this.#entryOf(record)
+        this.#byId.set(record.id, entry)
+        this.#byUuid.set(record.uuid, entry)
+        this.#keys.add(record.key)
+        added.push(entry)
+      }
+    } catch (error) {
+      for (const entry of added) this.#forget(entry)
+      throw error
+    }
 
-    for (const record of records) {
-      const entry = this.#entryOf(record)
-      this.#byId.set(record.id, entry)
-      this.#byUuid.set(record.uuid, entry)
-      this.#keys.add(record.key)
+    for (const entry of added) {
       this.#ordered.push(entry)
-      this.#lastId = Math.max(this.#lastId, record.id)
+      this.#lastId = Math.max(this.#lastId, entry.record.id)
     }
     this.#ordered.sort(compareEntries)
   }
@@ -216,10 +226,14 @@ export class Store<R extends StorableRecord> {
   }
 
   #unindex(entry: Entry<R>): void {
+    this.#forget(entry)
+    this.#ordered.splice(this.#positionOf(entry), 1)
+  }
+
+  #forget(entry: Entry<R>): void {
     this.#byId.delete(entry.record.id)
     this.#byUuid.delete(entry.record.uuid)
     this.#keys.delete(entry.record.key)
-    this.#ordered.splice(this.#positionOf(entry), 1)
   }
 
   /** Where the entry stands, or would stand, in the ordered array. */
