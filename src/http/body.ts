@@ -11,6 +11,12 @@ import { QS_OPTIONS, type Values } from './parameters.ts'
 export const BODY_LIMIT_BYTES = 1024 * 1024
 
 const JSON_TYPE = 'application/json'
+// co-body's types miss `onProtoPoisoning`, which it passes to its JSON parser (bourne).
+const JSON_OPTIONS = {
+  limit: BODY_LIMIT_BYTES,
+  strict: false,
+  onProtoPoisoning: 'remove',
+} as coBody.Options
 const FORM_TYPE = 'application/x-www-form-urlencoded'
 
 /**
@@ -63,9 +69,9 @@ export async function discardBody(ctx: Context): Promise<void> {
 async function parseBody(ctx: Context, type: string): Promise<unknown> {
   try {
     if (type === JSON_TYPE || type.endsWith('+json')) {
-      // Not strict: `null` or `123` is valid JSON, and deserves "must be an object" (422), not
-      // "not valid JSON" (400).
-      return await coBody.json(ctx.req, { limit: BODY_LIMIT_BYTES, strict: false })
+      // Not strict: `null` or `123` is valid JSON and gets "must be an object" (422). A
+      // `__proto__` key is dropped, like any key the spec does not name, not taken for bad JSON.
+      return await coBody.json(ctx.req, JSON_OPTIONS)
     }
     if (type === FORM_TYPE) {
       return await coBody.form(ctx.req, { limit: BODY_LIMIT_BYTES, queryString: QS_OPTIONS })

@@ -250,7 +250,21 @@ async function soakClient(runner: Runner, until: number, pauseMs: number): Promi
 
 // --- checks after a phase
 
-async function verify(runner: Runner): Promise<string[]> {
+/**
+ * With a fresh agent: the phase's sockets sat idle while it ended, and the server closes idle
+ * keep-alive sockets after 5 s, so reusing one could meet a reset that no client of the phase
+ * caused.
+ */
+async function verify(phase: Runner): Promise<string[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CHECK_CONCURRENCY })
+  try {
+    return await check({ ...phase, agent })
+  } finally {
+    agent.destroy()
+  }
+}
+
+async function check(runner: Runner): Promise<string[]> {
   const { model } = runner
   const problems: string[] = []
   if (new Set(model.created).size !== model.created.length) {
@@ -303,8 +317,8 @@ async function loadPhase(base: string, model: Model): Promise<PhaseResult> {
 
   await Promise.all(Array.from({ length: LOAD_CLIENTS }, () => loadClient(runner, until)))
   const seconds = (performance.now() - started) / 1000
-  const problems = await verify(runner)
   agent.destroy()
+  const problems = await verify(runner)
   return { name: 'load', seconds, tally: runner.tally, problems }
 }
 
@@ -329,12 +343,12 @@ async function soakPhase(base: string, model: Model, child: ChildProcess): Promi
   const rssEnd = rssMiB(child)
   const seconds = (performance.now() - started) / 1000
 
+  agent.destroy()
   const problems = await verify(runner)
   const growth = (rssEnd - rssWarm) / rssWarm
   if (growth > RSS_GROWTH_LIMIT) {
     problems.push(`RSS grew ${(growth * 100).toFixed(1)}% (${rssWarm} → ${rssEnd} MiB)`)
   }
-  agent.destroy()
   return { name: 'soak', seconds, tally: runner.tally, problems, rssWarm, rssEnd }
 }
 
