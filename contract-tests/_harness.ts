@@ -80,6 +80,7 @@ export async function startTarget(config: Partial<MockConfig> = {}): Promise<Tar
 
   if (external) {
     baseUrl = external.replace(/\/+$/, '')
+    await assertReachable(baseUrl)
   } else {
     server = createMockServer({ port: 0, logLevel: 'silent', ...config })
     baseUrl = await server.listen()
@@ -98,6 +99,27 @@ async function startPrism(baseUrl: string, server: MockServer | undefined) {
   } catch (error) {
     await server?.close()
     throw error
+  }
+}
+
+/**
+ * One request before any test, so that a wrong URL or wrong keys fail each file once, with
+ * what to fix, instead of failing every test with the same 401.
+ */
+async function assertReachable(baseUrl: string): Promise<void> {
+  const url = `${baseUrl}${API}?per_page=1`
+  const response = await fetch(url, { headers: credentials(false) }).catch((error: Error) => {
+    throw new Error(`CONTRACT_BASE_URL does not answer (${url}): ${error.message}`)
+  })
+  await response.body?.cancel()
+
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(
+      `${url} answered ${response.status}: check CONTRACT_PUBLIC_KEY and CONTRACT_PRIVATE_KEY`,
+    )
+  }
+  if (response.status !== 200) {
+    throw new Error(`${url} answered ${response.status}, not 200: is CONTRACT_BASE_URL right?`)
   }
 }
 
