@@ -34,6 +34,8 @@ const ANSWERS: Record<string, [number, unknown]> = {
   [`${API}/4`]: [404, { error: 'not here' }],
   [`${API}/5`]: [404, { status: 404, error: 'Not Found', message: 'No such record.' }],
   [`${API}?per_page=5000`]: [200, { oauth_connections: [], metadata: metadata() }],
+  // The harness's check that a deployment answers, before any test.
+  [`${API}?per_page=1`]: [200, { oauth_connections: [], metadata: metadata() }],
   [`${API}?per_page=5001`]: [422, { status: 422, error: 'Unprocessable Entity', message: 'No.' }],
 }
 
