@@ -1,6 +1,6 @@
 import test from 'ava'
 
-import { API, assertContract, writeTest, useTarget, taggedLister, uniqueTag } from './_harness.ts'
+import { assertContract, writeTest, useTarget, taggedLister, uniqueTag } from './_harness.ts'
 
 const target = useTarget()
 const list = taggedLister(target)

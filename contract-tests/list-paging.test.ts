@@ -1,7 +1,6 @@
 import test from 'ava'
 
 import {
-  API,
   assertContract,
   assertFullRecord,
   type Answer,

@@ -1,4 +1,4 @@
-import test, { type ExecutionContext } from 'ava'
+import type { ExecutionContext } from 'ava'
 
 import { API, assertContract, type Answer, writeTest, useTarget } from './_harness.ts'
 

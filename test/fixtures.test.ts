@@ -174,7 +174,7 @@ test('createMockServer never quotes a bad secret of a fixture in its error', (t)
 })
 
 const rejectsDuplicate = test.macro({
-  exec(t, what: string, change: (records: FixtureRecord[]) => void, taken: RegExp) {
+  exec(t, _what: string, change: (records: FixtureRecord[]) => void, taken: RegExp) {
     const file = fixtureFile(shippedWith(change))
 
     const error = t.throws(() => loadFixtures(spec, newResource(), file))

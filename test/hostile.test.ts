@@ -116,7 +116,7 @@ function operationOf(hostile: Hostile): OperationName {
   return hostile.operation === 'show' && hostile.id === 'new' ? 'new' : hostile.operation
 }
 
-function answerProblems(hostile: Hostile, sent: Sent, answer: Received): string[] {
+function answerProblems(hostile: Hostile, answer: Received): string[] {
   const info = OPERATIONS[operationOf(hostile)]
   if (answer.status >= 500) return [`answered ${answer.status}`]
   if (answer.status >= 400) return envelopeProblemsOf(answer)
@@ -226,7 +226,7 @@ async function tryOne(target: Target, hostile: Hostile): Promise<void> {
   }
 
   const problems = [
-    ...answerProblems(hostile, sent, answer),
+    ...answerProblems(hostile, answer),
     ...ORACLES.flatMap((oracle) => oracle(hostile, sent, answer)),
   ]
   if (problems.length > 0) {
