@@ -16,6 +16,7 @@ import test, { type ExecutionContext, type SkipFn } from 'ava'
 
 import { createMockServer, type MockConfig, type MockServer } from '../src/server.ts'
 import { loadSpec } from '../src/spec/spec.ts'
+import { encodeBody } from './_body.ts'
 import { startPrismProxy, unjudgeable, type PrismProxy } from './_prism.ts'
 
 export const API = '/api/v1/oauth_connections'
@@ -189,18 +190,9 @@ function buildTarget(
 
   const request = async (method: string, path: string, options: RequestOptions = {}) => {
     refuseWrite(method, path)
+    const { body, contentType } = encodeBody(options)
     const headers: Record<string, string> = { accept: 'application/json', ...auth }
-    let body: string | undefined
-
-    if (options.json !== undefined) {
-      headers['content-type'] = 'application/json'
-      body = JSON.stringify(options.json)
-    } else if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded'
-      body = new URLSearchParams(options.form).toString()
-    } else if (options.raw !== undefined) {
-      body = options.raw
-    }
+    if (contentType) headers['content-type'] = contentType
     const init = { method, headers: { ...headers, ...options.headers }, body }
     return send(`${path}${queryString(options.query)}`, init)
   }

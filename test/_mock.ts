@@ -8,6 +8,7 @@ import formatsPlugin from 'ajv-formats'
 import type { ExecutionContext } from 'ava'
 import { load as parse } from 'js-yaml'
 
+import { encodeBody } from '../contract-tests/_body.ts'
 import type { Answer } from '../contract-tests/_harness.ts'
 import { createMockServer, type MockConfig, type MockServer } from '../src/server.ts'
 
@@ -57,18 +58,10 @@ export async function call(
   options: Send = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-  let body: string | undefined
   if (options.session !== undefined) headers['x-mock-session'] = options.session
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json'
-    body = JSON.stringify(options.json)
-  } else if (options.form) {
-    headers['content-type'] = 'application/x-www-form-urlencoded'
-    body = new URLSearchParams(options.form).toString()
-  } else if (options.raw !== undefined) {
-    headers['content-type'] = options.contentType ?? 'text/plain'
-    body = options.raw
-  }
+  const { body, contentType } = encodeBody(options)
+  if (contentType) headers['content-type'] = contentType
+  else if (body !== undefined) headers['content-type'] = options.contentType ?? 'text/plain'
 
   const response = await fetch(`${baseUrl}${path}`, {
     method,

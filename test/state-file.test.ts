@@ -238,20 +238,16 @@ const STORM_WRITES = 300
 const IN_FLIGHT = 20
 const KILL_AFTER = 150
 
-async function startCli(file: string): Promise<{ child: Child; url: string }> {
+/** The CLI on a free port with this state file; it may not start (see the garbage test). */
+async function spawnCli(file: string): Promise<{ child: Child; url: string }> {
   const port = await freePort()
-  const child = spawnNode([
-    '--import',
-    'tsx',
-    'src/cli.ts',
-    '--port',
-    String(port),
-    '--log-level',
-    'silent',
-    '--state-file',
-    file,
-  ])
-  const url = `http://127.0.0.1:${port}`
+  const flags = ['--port', String(port), '--log-level', 'silent', '--state-file', file]
+  const child = spawnNode(['--import', 'tsx', 'src/cli.ts', ...flags])
+  return { child, url: `http://127.0.0.1:${port}` }
+}
+
+async function startCli(file: string): Promise<{ child: Child; url: string }> {
+  const { child, url } = await spawnCli(file)
   try {
     await waitFor200(child, `${url}${API}?per_page=1`, 30_000)
   } catch (error) {
@@ -369,18 +365,7 @@ test.serial('with --state-file, a SIGKILL mid-storm loses no answered write', as
 test.serial('with --state-file, the CLI stops on a garbage line naming it', async (t) => {
   const file = stateFileFor(t)
   writeFileSync(file, '{"last_id": 14}\nnot a state entry\n{"delete": 3}\n')
-  const port = await freePort()
-  const child = spawnNode([
-    '--import',
-    'tsx',
-    'src/cli.ts',
-    '--port',
-    String(port),
-    '--log-level',
-    'silent',
-    '--state-file',
-    file,
-  ])
+  const { child } = await spawnCli(file)
   try {
     const exit = await exitWithin(child, 30_000)
 
